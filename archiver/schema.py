@@ -1,0 +1,103 @@
+"""The archive's tables and their migrations (sqlite-utils ``Migrations``).
+
+Every schema change is a new function registered on :data:`migrations`; an archive created by
+an older version is brought up to date when it is opened for writing.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: ``PRAGMA application_id`` of an archive ("EDNA"): tells our files from foreign SQLite files.
+APPLICATION_ID = 0x45444E41
+
+DOCUMENTS = "documents"
+SECTIONS = "document_sections"
+CITATIONS = "citations"
+RUNS = "crawl_runs"
+
+migrations = Migrations("edu-news-archiver")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Documents (news and briefs), their sections, the citation graph and the crawl runs."""
+    db[DOCUMENTS].create(
+        {
+            "url": str,
+            "kind": str,
+            "site": str,
+            "title": str,
+            "published": str,
+            "body": str,
+            "body_html": str,
+            # news
+            "department": str,
+            "contributor": str,
+            "reviewer": str,
+            "attachments": str,  # JSON array
+            "images": str,  # JSON array
+            # briefs
+            "source": str,
+            "status": str,
+            "archived_url": str,
+            "archived_at": str,
+            # provenance of the record
+            "parse_warnings": str,  # JSON array
+            "provenance": str,  # JSON object: field -> where it came from
+            "extractor_version": str,
+            "fetched_at": str,
+            "http_status": int,
+            "sha256": str,
+            "first_seen_at": str,
+            "changed_at": str,
+            "run_id": int,
+        },
+        pk="url",
+        not_null={"kind", "site"},
+    )
+    db[DOCUMENTS].create_index(["kind", "published"])
+    db[SECTIONS].create(
+        {"url": str, "section": str, "first_seen_at": str},
+        pk=("url", "section"),
+        foreign_keys=[("url", DOCUMENTS, "url")],
+    )
+    db[CITATIONS].create(
+        {"news_url": str, "brief_url": str, "how": str, "position": int},
+        pk=("news_url", "brief_url", "how"),
+        foreign_keys=[("news_url", DOCUMENTS, "url")],
+    )
+    db[CITATIONS].create_index(["brief_url"])
+    db[RUNS].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "outcome": str,  # running | ok | partial | failed | interrupted
+            "tool_version": str,
+            "start_urls": str,  # JSON array
+            "news_new": int,
+            "news_updated": int,
+            "news_unchanged": int,
+            "briefs_new": int,
+            "briefs_updated": int,
+            "briefs_unchanged": int,
+            "briefs_live": int,
+            "briefs_archived": int,
+            "briefs_unavailable": int,
+            "errors": int,
+            "requests": int,
+            "bytes": int,
+            "message": str,
+        },
+        pk="id",
+        defaults={
+            key: 0
+            for key in (
+                "news_new news_updated news_unchanged briefs_new briefs_updated "
+                "briefs_unchanged briefs_live briefs_archived briefs_unavailable errors "
+                "requests bytes"
+            ).split()
+        },
+    )

@@ -1,0 +1,352 @@
+"""The archive: SQLite through sqlite-utils. Knows records and tables, nothing of Scrapy.
+
+Every write of one record (its row, its sections, its citations) is one transaction, so a
+crawl stopped at any point leaves whole records only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from archiver import __version__
+from archiver.records import Brief, Document, News
+from archiver.schema import APPLICATION_ID, CITATIONS, DOCUMENTS, RUNS, SECTIONS, migrations
+
+SaveOutcome = Literal["new", "updated", "unchanged", "kept"]
+
+#: Columns whose change makes a stored record "updated" (capture details alone do not).
+CONTENT_COLUMNS = (
+    "title published body department contributor reviewer attachments images "
+    "source status archived_url archived_at"
+).split()
+
+#: A brief read from a better place is never replaced by one read from a worse place.
+_STATUS_RANK = {"live": 2, "archived": 1, "unavailable": 0}
+
+_JSON_COLUMNS = ("attachments", "images", "parse_warnings", "provenance")
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file the user can act on; the message is one line."""
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a ``Z``, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Filters:
+    """Which records a query or an export selects."""
+
+    kind: str | None = None
+    since: str | None = None  # YYYY-MM-DD, inclusive, on ``published``
+    until: str | None = None  # YYYY-MM-DD, inclusive
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL condition (over alias ``d``) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.kind:
+            clauses.append("d.kind = ?")
+            params.append(self.kind)
+        if self.since:
+            clauses.append("substr(d.published, 1, 10) >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("substr(d.published, 1, 10) <= ?")
+            params.append(self.until)
+        return (" AND ".join(clauses) or "1"), params
+
+
+class Archive:
+    """An open archive. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Archive:
+        """Open the archive at ``path``, creating it (and its folder) only when ``create``.
+
+        Raises :class:`ArchiveError` for a missing file (when not creating), a file that is not
+        SQLite, an SQLite file that is not an archive, or one made by a newer version.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise ArchiveError(f"{path} is a directory, not an archive file")
+        exists = path.exists() and path.stat().st_size > 0
+        if not exists and not create:
+            raise ArchiveError(f"no archive at {path} (run `archiver crawl` to create one)")
+        if exists:
+            _check_sqlite_header(path)
+        elif create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create {path.parent}: {exc.strerror}") from None
+        try:
+            conn = sqlite3.connect(str(path))
+            db = Database(conn)
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            if exists and app_id != APPLICATION_ID:
+                db.close()
+                raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
+            archive = cls(db)
+            if create:
+                archive.migrate()
+            elif migrations.pending(db):
+                db.close()
+                raise ArchiveError(
+                    f"{path} needs a schema upgrade: run `archiver crawl --db {path}` once"
+                )
+            return archive
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+
+    def migrate(self) -> None:
+        """Bring the schema up to date and mark the file as ours."""
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(self.db)}
+        if applied - known:
+            raise ArchiveError("this archive was written by a newer version of archiver")
+        migrations.apply(self.db)
+        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+
+    def close(self) -> None:
+        """Close the underlying connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save_document(self, doc: Document, *, run_id: int | None = None) -> SaveOutcome:
+        """Store ``doc`` with its sections and citations; say whether it was new or changed.
+
+        A brief whose status is worse than the stored one (``unavailable`` over ``archived``
+        over ``live``) does not replace the stored copy: the outcome is ``"kept"``.
+        """
+        row = document_row(doc)
+        now = row["fetched_at"] or utc_now()
+        with self.db.atomic():
+            old = self._row(doc.url)
+            if old is None:
+                outcome: SaveOutcome = "new"
+                row.update(first_seen_at=now, changed_at=now)
+            elif _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
+                old["status"] or "", 3
+            ):
+                return "kept"
+            elif any(old[c] != row[c] for c in CONTENT_COLUMNS):
+                outcome = "updated"
+                row.update(first_seen_at=old["first_seen_at"], changed_at=now)
+            else:
+                outcome = "unchanged"
+                row.update(first_seen_at=old["first_seen_at"], changed_at=old["changed_at"])
+            row["run_id"] = run_id
+            self.db[DOCUMENTS].upsert(row, pk="url")
+            if isinstance(doc, News):
+                self._add_sections(doc.url, doc.sections, now)
+                old_cites = self._citations(doc.url)
+                self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [doc.url])
+                self.db[CITATIONS].insert_all(
+                    (
+                        {"news_url": doc.url, "brief_url": c.url, "how": c.how, "position": i}
+                        for i, c in enumerate(doc.cites)
+                    ),
+                    pk=("news_url", "brief_url", "how"),
+                    ignore=True,
+                )
+                if outcome == "unchanged" and old_cites != self._citations(doc.url):
+                    outcome = "updated"
+                    self.db[DOCUMENTS].update(doc.url, {"changed_at": now})
+        return outcome
+
+    def add_sections(self, url: str, sections: Iterable[str]) -> None:
+        """Record that the document at ``url`` is listed under ``sections``."""
+        with self.db.atomic():
+            self._add_sections(url, sections, utc_now())
+
+    def _add_sections(self, url: str, sections: Iterable[str], now: str) -> None:
+        self.db[SECTIONS].insert_all(
+            ({"url": url, "section": s, "first_seen_at": now} for s in sections if s),
+            pk=("url", "section"),
+            ignore=True,
+        )
+
+    def start_run(self, start_urls: Sequence[str]) -> int:
+        """Open a crawl run; runs left ``running`` by a killed crawl become ``interrupted``."""
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE {RUNS} SET outcome = 'interrupted' WHERE outcome = 'running'"
+            )
+            table = self.db[RUNS].insert(
+                {
+                    "started_at": utc_now(),
+                    "outcome": "running",
+                    "tool_version": __version__,
+                    "start_urls": json.dumps(list(start_urls)),
+                }
+            )
+        assert table.last_pk is not None
+        return int(table.last_pk)
+
+    def finish_run(
+        self, run_id: int, outcome: str, counts: dict[str, int], message: str = ""
+    ) -> None:
+        """Close a crawl run with its outcome and counts."""
+        with self.db.atomic():
+            self.db[RUNS].update(
+                run_id,
+                {"finished_at": utc_now(), "outcome": outcome, "message": message, **counts},
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _row(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db[DOCUMENTS].rows_where("url = ?", [url]))
+        return rows[0] if rows else None
+
+    def _citations(self, news_url: str) -> list[tuple[str, str]]:
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                f"SELECT brief_url, how FROM {CITATIONS} WHERE news_url = ? ORDER BY position",
+                [news_url],
+            )
+        ]
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        """One crawl run's row."""
+        return dict(self.db[RUNS].get(run_id))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """All crawl runs, newest first."""
+        return list(self.db[RUNS].rows_where(order_by="id desc"))
+
+    def records(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        """Stream every selected record as a dict of export fields, list fields decoded.
+
+        One SQL query with a cursor: the archive is never held in memory.
+        """
+        where, params = (filters or Filters()).where()
+        sql = f"""
+            SELECT d.*,
+              (SELECT json_group_array(section) FROM
+                 (SELECT section FROM {SECTIONS} s WHERE s.url = d.url ORDER BY s.rowid))
+                 AS sections,
+              (SELECT json_group_array(brief_url) FROM
+                 (SELECT brief_url, min(position) AS p FROM {CITATIONS} c
+                  WHERE c.news_url = d.url GROUP BY brief_url ORDER BY p)) AS cites,
+              (SELECT json_group_array(news_url) FROM
+                 (SELECT DISTINCT news_url FROM {CITATIONS} c
+                  WHERE c.brief_url = d.url ORDER BY news_url)) AS cited_by
+            FROM {DOCUMENTS} d
+            WHERE {where}
+            ORDER BY d.kind DESC, d.published, d.url
+        """
+        cursor = self.db.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            for column in (*_JSON_COLUMNS, "sections", "cites", "cited_by"):
+                row[column] = json.loads(row[column]) if row[column] else None
+            yield row
+
+    def citations(self) -> Iterator[dict[str, Any]]:
+        """The citation graph, one row per (news, brief, how)."""
+        yield from self.db[CITATIONS].rows_where(order_by="news_url, position")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by kind, section, year and brief status."""
+
+        def pairs(sql: str) -> dict[str, int]:
+            return {str(k) if k is not None else "(none)": n for k, n in self.db.execute(sql)}
+
+        return {
+            "kind": pairs(f"SELECT kind, count(*) FROM {DOCUMENTS} GROUP BY kind ORDER BY kind"),
+            "section": pairs(
+                f"SELECT section, count(*) FROM {SECTIONS} GROUP BY section ORDER BY 2 DESC, 1"
+            ),
+            "year": pairs(
+                f"SELECT substr(published, 1, 4), count(*) FROM {DOCUMENTS} "
+                "WHERE kind = 'news' GROUP BY 1 ORDER BY 1"
+            ),
+            "brief_status": pairs(
+                f"SELECT status, count(*) FROM {DOCUMENTS} WHERE kind = 'brief' "
+                "GROUP BY status ORDER BY status"
+            ),
+            "citations": self.db[CITATIONS].count,
+            "runs": self.db[RUNS].count,
+        }
+
+
+def document_row(doc: Document) -> dict[str, Any]:
+    """The ``documents`` row of a record (sections and citations go to their own tables)."""
+    capture = doc.capture
+    row: dict[str, Any] = {
+        "url": doc.url,
+        "kind": doc.kind,
+        "site": doc.site,
+        "title": doc.title,
+        "published": doc.published,
+        "body": doc.body,
+        "body_html": doc.body_html,
+        "department": None,
+        "contributor": None,
+        "reviewer": None,
+        "attachments": None,
+        "images": None,
+        "source": None,
+        "status": None,
+        "archived_url": None,
+        "archived_at": None,
+        "parse_warnings": json.dumps(doc.parse_warnings, ensure_ascii=False),
+        "provenance": json.dumps(doc.provenance, ensure_ascii=False, sort_keys=True),
+        "extractor_version": doc.extractor_version,
+        "fetched_at": capture.fetched_at if capture else None,
+        "http_status": capture.http_status if capture else None,
+        "sha256": capture.sha256 if capture else None,
+    }
+    if isinstance(doc, News):
+        row.update(
+            department=doc.department,
+            contributor=doc.contributor,
+            reviewer=doc.reviewer,
+            attachments=json.dumps(doc.attachments, ensure_ascii=False),
+            images=json.dumps(doc.images, ensure_ascii=False),
+        )
+    elif isinstance(doc, Brief):
+        row.update(
+            source=doc.source,
+            status=doc.status,
+            archived_url=doc.archived_url,
+            archived_at=doc.archived_at,
+        )
+    return row
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            header = f.read(16)
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror}") from None
+    if header != b"SQLite format 3\x00":
+        raise ArchiveError(f"{path} is not an SQLite database")

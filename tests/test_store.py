@@ -1,0 +1,189 @@
+"""The archive against a real SQLite file: schema, upserts, sections, citations, runs."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archiver.records import Brief, Capture, Citation, News
+from archiver.store import Archive, ArchiveError, Filters
+
+NEWS_URL = "https://xww.bucea.edu.cn/zhxw/26536.htm"
+BRIEF_URL = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
+
+
+def make_news(**changes: object) -> News:
+    news = News(
+        url=NEWS_URL,
+        site="xww.bucea.edu.cn",
+        title="我校召开创先争优活动推进会",
+        published="2011-04-11",
+        body="第一段\n第二段",
+        sections=["综合新闻"],
+        cites=[Citation(BRIEF_URL, "text")],
+        attachments=["https://xww.bucea.edu.cn/docs/a.doc"],
+        provenance={"title": "h2.detail-title"},
+        capture=Capture("2026-11-28T10:00:00Z", 200, "ab" * 32),
+    )
+    for name, value in changes.items():
+        setattr(news, name, value)
+    return news
+
+
+def make_brief(status: str = "archived", **changes: object) -> Brief:
+    brief = Brief(
+        url=BRIEF_URL,
+        site="kxfzg.bjedu.gov.cn",
+        title="工作简报第12期",
+        published="2011-04-11",
+        body="简报正文",
+        source="北京市教育工委",
+        status=status,  # type: ignore[arg-type]
+        archived_url=f"https://web.archive.org/web/20110412083000id_/{BRIEF_URL}",
+        archived_at="2011-04-12T08:30:00Z",
+        capture=Capture("2026-11-28T10:00:01Z", 200, "cd" * 32),
+    )
+    for name, value in changes.items():
+        setattr(brief, name, value)
+    return brief
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    with Archive.open(tmp_path / "archive.db", create=True) as a:
+        yield a
+
+
+def test_new_then_unchanged_then_updated(archive: Archive) -> None:
+    assert archive.save_document(make_news()) == "new"
+    assert archive.save_document(make_news()) == "unchanged"
+    # a new capture of the same content (other bytes, later fetch) is not a change
+    recaptured = make_news(capture=Capture("2026-11-29T10:00:00Z", 200, "ef" * 32))
+    assert archive.save_document(recaptured) == "unchanged"
+    assert archive.save_document(make_news(body="第一段\n改过的第二段")) == "updated"
+    rows = list(archive.records())
+    assert len(rows) == 1
+    assert rows[0]["body"] == "第一段\n改过的第二段"
+    assert rows[0]["fetched_at"] == "2026-11-28T10:00:00Z"
+    assert rows[0]["first_seen_at"] == "2026-11-28T10:00:00Z"
+
+
+def test_citation_change_counts_as_update(archive: Archive) -> None:
+    archive.save_document(make_news())
+    other = "https://jw.beijing.gov.cn/jyzx/jyxw/202206/t20220610_2741234.html"
+    changed = make_news(cites=[Citation(BRIEF_URL, "text"), Citation(other, "link")])
+    assert archive.save_document(changed) == "updated"
+    assert [r["brief_url"] for r in archive.citations()] == [BRIEF_URL, other]
+
+
+def test_sections_accumulate_across_saves(archive: Archive) -> None:
+    archive.save_document(make_news(sections=["综合新闻"]))
+    archive.add_sections(NEWS_URL, ["头条新闻"])
+    archive.save_document(make_news(sections=["综合新闻"]))  # a later crawl of one section
+    (row,) = archive.records()
+    assert row["sections"] == ["综合新闻", "头条新闻"]
+
+
+def test_records_join_cites_and_cited_by(archive: Archive) -> None:
+    archive.save_document(make_news())
+    archive.save_document(make_brief())
+    by_url = {r["url"]: r for r in archive.records()}
+    assert by_url[NEWS_URL]["cites"] == [BRIEF_URL]
+    assert by_url[BRIEF_URL]["cited_by"] == [NEWS_URL]
+    assert by_url[BRIEF_URL]["status"] == "archived"
+    assert by_url[NEWS_URL]["attachments"] == ["https://xww.bucea.edu.cn/docs/a.doc"]
+    assert by_url[NEWS_URL]["provenance"] == {"title": "h2.detail-title"}
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "outcome", "kept_status"),
+    [
+        ("live", "unavailable", "kept", "live"),
+        ("archived", "unavailable", "kept", "archived"),
+        ("live", "archived", "kept", "live"),
+        ("archived", "live", "updated", "live"),
+        ("unavailable", "archived", "updated", "archived"),
+    ],
+)
+def test_a_worse_brief_never_replaces_a_better_one(
+    archive: Archive, stored: str, incoming: str, outcome: str, kept_status: str
+) -> None:
+    archive.save_document(make_brief(stored))
+    assert archive.save_document(make_brief(incoming, body="")) == outcome
+    (row,) = archive.records(Filters(kind="brief"))
+    assert row["status"] == kept_status
+
+
+def test_filters_by_kind_and_date(archive: Archive) -> None:
+    archive.save_document(make_news())
+    archive.save_document(make_news(url=NEWS_URL + "?2", published="2022-06-10T09:30+08:00"))
+    archive.save_document(make_brief())
+    assert [r["url"] for r in archive.records(Filters(kind="news", since="2022-06-10"))] == [
+        NEWS_URL + "?2"
+    ]
+    assert len(list(archive.records(Filters(until="2011-04-11")))) == 2
+
+
+def test_runs_and_interrupted_runs(archive: Archive) -> None:
+    first = archive.start_run(["https://xww.bucea.edu.cn/ttxw/index.htm"])
+    second = archive.start_run([])  # the first was never finished: it was killed
+    archive.finish_run(second, "ok", {"news_new": 3})
+    runs = {r["id"]: r for r in archive.runs()}
+    assert runs[first]["outcome"] == "interrupted"
+    assert runs[second]["outcome"] == "ok"
+    assert runs[second]["news_new"] == 3
+
+
+def test_stats(archive: Archive) -> None:
+    archive.save_document(make_news())
+    archive.save_document(make_brief())
+    stats = archive.stats()
+    assert stats["kind"] == {"brief": 1, "news": 1}
+    assert stats["section"] == {"综合新闻": 1}
+    assert stats["year"] == {"2011": 1}
+    assert stats["brief_status"] == {"archived": 1}
+
+
+def test_a_failed_save_leaves_no_partial_record(archive: Archive) -> None:
+    # The row is written first; the citation insert then fails (SQLite cannot bind an object).
+    broken = make_news(cites=[Citation(object(), "text")])  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.Error):
+        archive.save_document(broken)
+    assert list(archive.records()) == []
+    assert list(archive.citations()) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is a text file, not a database", "is not an SQLite database"),
+        (None, "but not an archiver archive"),
+    ],
+)
+def test_open_refuses_foreign_files(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "other.db"
+    if content is None:
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE things (id INTEGER)")
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError, match=message):
+        Archive.open(path, create=True)
+    assert path.read_bytes() == before
+
+
+def test_open_without_create_needs_an_existing_archive(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="no archive at"):
+        Archive.open(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_reopen_keeps_records(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    with Archive.open(path, create=True) as a:
+        a.save_document(make_news())
+    with Archive.open(path) as a:
+        assert [r["title"] for r in a.records()] == ["我校召开创先争优活动推进会"]
