@@ -1,0 +1,116 @@
+"""Export records as CSV, JSON or JSON Lines, streaming: one record in memory at a time.
+
+The field list is the documented contract (README, "The export record"): the fields common to
+every record, then those of news, then those of briefs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+COMMON_FIELDS = (
+    "url", "kind", "site", "title", "published", "body",
+    "fetched_at", "http_status", "sha256", "extractor_version", "parse_warnings", "provenance",
+)  # fmt: skip
+NEWS_FIELDS = (
+    "sections", "department", "contributor", "reviewer", "cites", "attachments", "images",
+)  # fmt: skip
+BRIEF_FIELDS = ("status", "archived_url", "archived_at", "source", "cited_by")
+LIST_FIELDS = frozenset(
+    {"parse_warnings", "sections", "cites", "attachments", "images", "cited_by"}
+)
+FORMATS = ("csv", "json", "jsonl")
+
+
+def fields_for(kind: str | None) -> tuple[str, ...]:
+    """The exported fields, in order, for one kind or for both."""
+    if kind == "news":
+        return COMMON_FIELDS + NEWS_FIELDS
+    if kind == "brief":
+        return COMMON_FIELDS + BRIEF_FIELDS
+    return COMMON_FIELDS + NEWS_FIELDS + BRIEF_FIELDS
+
+
+def export_record(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The export record of a stored row: only ``fields``, lists as lists (never null)."""
+    record = {name: row.get(name) for name in fields}
+    applies = set(COMMON_FIELDS) | set(NEWS_FIELDS if row["kind"] == "news" else BRIEF_FIELDS)
+    for name in fields:
+        if name in LIST_FIELDS and name in applies and record[name] is None:
+            record[name] = []
+    return record
+
+
+def write_records(
+    rows: Iterable[dict[str, Any]],
+    out: IO[str],
+    fmt: str,
+    fields: tuple[str, ...],
+) -> int:
+    """Write ``rows`` to ``out`` in ``fmt``; return how many were written."""
+    records = (export_record(row, fields) for row in rows)
+    if fmt == "csv":
+        return _write_csv(records, out, fields)
+    if fmt == "jsonl":
+        n = 0
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    if fmt == "json":
+        return _write_json_array(records, out)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _write_csv(records: Iterator[dict[str, Any]], out: IO[str], fields: tuple[str, ...]) -> int:
+    # List and object fields are written as JSON text: unambiguous, and read back with
+    # json.loads (pandas) or jsonlite::fromJSON (R).
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    n = 0
+    for record in records:
+        writer.writerow([_csv_cell(record[name]) for name in fields])
+        n += 1
+    return n
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _write_json_array(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    out.write("[")
+    n = 0
+    for n, record in enumerate(records, 1):
+        out.write(",\n" if n > 1 else "\n")
+        out.write(json.dumps(record, ensure_ascii=False))
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+@contextmanager
+def atomic_output(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` only when the block succeeds, whole.
+
+    Written to a temporary file beside ``path`` and renamed over it, so a failed export
+    never leaves a half-written file nor clobbers the previous one.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,44 @@
+"""Scrapy settings of the archiver, used by ``archiver crawl`` and by ``scrapy crawl`` (scrapy.cfg).
+
+Polite by default: robots.txt obeyed, an own User-Agent, AutoThrottle, two requests at a time
+per site, retries with back-off. ``http_proxy``/``https_proxy`` are honoured by Scrapy's
+HttpProxyMiddleware, which is on by default.
+"""
+
+from archiver import config
+
+BOT_NAME = "edu-news-archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = config.USER_AGENT
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
+RETRY_BACKOFF_MAX = 60.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.crawl.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
+
+# The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
+# -s ARCHIVER_DB=... or $ARCHIVER_DB (read by the spider's settings hook below).
+ARCHIVER_DB = None
+ARCHIVER_BUREAU_HOSTS = list(config.DEFAULT_BUREAU_HOSTS)
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
