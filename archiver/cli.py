@@ -1,0 +1,369 @@
+"""The ``archiver`` command line: a thin layer over the store, the exporter and the crawl.
+
+Data goes to stdout; logs and progress to stderr. A user error is one line on stderr,
+``archiver: error: …``, and exit status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from archiver import __version__, config
+from archiver.export import FORMATS, atomic_output, export_record, fields_for, write_records
+from archiver.store import Archive, ArchiveError, Filters
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit statuses of ``archiver crawl``.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+class UserError(click.ClickException):
+    """Bad input the user can fix: one line, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class ArchiverGroup(click.Group):
+    """Prints every click error as one line (``archiver: error: …``) instead of a usage block."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("archiver: aborted", err=True)
+            sys.exit(EXIT_FAILED)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"archiver: error: {message}", err=True)
+    sys.exit(code)
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written ``YYYY-MM-DD``."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+def db_option(f: F) -> F:
+    """``--db PATH``, shared by every command."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=config.ENV_DB,
+        default=config.DEFAULT_DB,
+        show_default=True,
+        help=f"Archive file (or ${config.ENV_DB}).",
+    )(f)
+
+
+def open_archive(path: Path, *, create: bool = False) -> Archive:
+    """Open the archive or exit with one line."""
+    try:
+        return Archive.open(path, create=create)
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from None
+
+
+@click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archiver")
+def cli() -> None:
+    """Archive university news and the education-bureau briefs it cites, in SQLite."""
+
+
+# -- crawl ---------------------------------------------------------------------------------
+
+
+def _start_url(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> list[str]:
+    from urllib.parse import urlsplit
+
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or parts.hostname not in config.NEWS_SITE_HOSTS:
+            raise click.BadParameter(
+                f"{value!r} is not a page of {', '.join(config.NEWS_SITE_HOSTS)}", ctx, param
+            )
+    return list(values)
+
+
+def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
+    settings = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", ctx, param)
+        settings[name] = setting
+    return settings
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    callback=_start_url,
+    metavar="URL",
+    help="A section list page to crawl instead of the default sections (repeatable).",
+)
+@click.option(
+    "--bureau-host",
+    "bureau_hosts",
+    multiple=True,
+    metavar="PATTERN",
+    help="A host whose cited pages are archived as briefs, e.g. '*.bjedu.gov.cn' "
+    "(repeatable; replaces the defaults; or $ARCHIVER_BUREAU_HOSTS, comma-separated).",
+)
+@click.option(
+    "--set",
+    "scrapy_settings",
+    multiple=True,
+    callback=_setting,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, e.g. DOWNLOAD_DELAY=2 (repeatable).",
+)
+@click.option("-v", "--verbose", count=True, help="Log more to stderr (-v info, -vv debug).")
+def crawl(
+    db: Path,
+    start_urls: list[str],
+    bureau_hosts: tuple[str, ...],
+    scrapy_settings: dict[str, str],
+    verbose: int,
+) -> None:
+    """Crawl the news site and the briefs it cites into the archive.
+
+    Prints a summary on stdout. Exit status: 0 success, 3 partial (some pages failed, the rest
+    is stored), 1 failure, 2 bad input.
+    """
+    from archiver.crawl.run import run_crawl
+
+    open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
+    hosts = tuple(h.lower() for h in bureau_hosts) or config.bureau_hosts()
+    log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
+    run_id = run_crawl(db, start_urls, hosts, scrapy_settings, log_level)
+    if run_id is None:
+        _fail("the crawl did not start (see the log above)", EXIT_FAILED)
+    with open_archive(db) as archive:
+        run = archive.run(run_id)
+    click.echo(format_run_summary(run, db))
+    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run["outcome"], EXIT_FAILED)
+    sys.exit(code)
+
+
+def format_run_summary(run: dict[str, Any], db: Path) -> str:
+    """The one-screen summary printed after a crawl."""
+    lines = [
+        f"crawl run {run['id']}: {run['outcome']}"
+        + (f" ({run['message']})" if run["message"] else ""),
+        f"  archive   {db}",
+        f"  news      {run['news_new']} new, {run['news_updated']} updated, "
+        f"{run['news_unchanged']} unchanged",
+        f"  briefs    {run['briefs_new']} new, {run['briefs_updated']} updated, "
+        f"{run['briefs_unchanged']} unchanged",
+        f"            {run['briefs_live']} live, {run['briefs_archived']} archived, "
+        f"{run['briefs_unavailable']} unavailable",
+        f"  errors    {run['errors']}",
+        f"  fetched   {run['requests']} requests, {run['bytes']:,} bytes",
+        f"  time      {run['started_at']} → {run['finished_at']}",
+    ]
+    return "\n".join(lines)
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="csv, json (one array) or jsonl (one record per line).",
+)
+@click.option("--kind", type=click.Choice(["news", "brief"]), help="Only this kind of record.")
+@click.option("--since", type=IsoDate(), help="Published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", type=IsoDate(), help="Published on or before DATE (YYYY-MM-DD).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to FILE (replaced whole, only when the export succeeds) instead of stdout.",
+)
+@click.option("--bom", is_flag=True, help="Start the file with a UTF-8 BOM, for Excel.")
+def export(
+    db: Path,
+    fmt: str,
+    kind: str | None,
+    since: str | None,
+    until: str | None,
+    output: Path | None,
+    bom: bool,
+) -> None:
+    """Export records, streaming, as CSV, JSON or JSON Lines.
+
+    Fields are listed in the README ("The export record"); with --kind only that kind's fields.
+    In CSV, list fields (sections, cites, attachments, images, cited_by, parse_warnings) and
+    provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an empty value is an
+    empty cell. Dates are ISO 8601.
+    """
+    if since and until and since > until:
+        raise UserError(f"--since {since} is after --until {until}")
+    if output is not None and not output.parent.is_dir():
+        raise UserError(f"cannot write {output}: no folder {output.parent}")
+    with open_archive(db) as archive:
+        rows = archive.records(Filters(kind=kind, since=since, until=until))
+        fields = fields_for(kind)
+        if output is None:
+            out = click.get_text_stream("stdout", encoding="utf-8")
+            if bom:
+                out.write("\ufeff")
+            write_records(rows, out, fmt, fields)
+            out.flush()
+        else:
+            with atomic_output(output, bom=bom) as f:
+                count = write_records(rows, f, fmt, fields)
+            click.echo(f"wrote {count} records to {output}", err=True)
+
+
+# -- stats, runs ---------------------------------------------------------------------------
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def stats(db: Path, as_json: bool) -> None:
+    """Counts of the archive by kind, section, year and brief status."""
+    with open_archive(db) as archive:
+        counts = archive.stats()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    for heading, key in (
+        ("records by kind", "kind"),
+        ("news by section", "section"),
+        ("news by year", "year"),
+        ("briefs by status", "brief_status"),
+    ):
+        click.echo(heading)
+        for name, n in counts[key].items():
+            click.echo(f"  {name:<24}{n:>8}")
+        if not counts[key]:
+            click.echo("  (none)")
+    click.echo(f"citations {counts['citations']}, crawl runs {counts['runs']}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run and line.")
+def runs(db: Path, as_json: bool) -> None:
+    """Past crawl runs, newest first, with their counts and outcome."""
+    with open_archive(db) as archive:
+        rows = archive.runs()
+    for run in rows:
+        if as_json:
+            click.echo(json.dumps(run, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{run['id']:>4}  {run['started_at']}  {run['outcome']:<11} "
+                f"news +{run['news_new']}/~{run['news_updated']}  "
+                f"briefs +{run['briefs_new']}/~{run['briefs_updated']}  "
+                f"errors {run['errors']}"
+            )
+
+
+# -- parse ---------------------------------------------------------------------------------
+
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_CANONICAL = re.compile(
+    rb"<link[^>]+rel=[\"']?canonical[\"']?[^>]*href=[\"']([^\"']+)|"
+    rb"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)",
+    re.I,
+)
+
+
+def page_url_from_bytes(raw: bytes) -> str | None:
+    """The address a saved page names for itself (browser 'saved from', canonical, og:url)."""
+    head = raw[:8192]
+    match = _SAVED_FROM.search(head) or _CANONICAL.search(head)
+    if not match:
+        return None
+    value = next(g for g in match.groups() if g)
+    return value.decode("ascii", "replace")
+
+
+@cli.command()
+@click.option(
+    "--url",
+    metavar="URL",
+    help="The address the pages were saved from; chooses the extractor. Without it, the "
+    "page's own 'saved from' comment, canonical link or og:url is used.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def parse(url: str | None, files: tuple[Path, ...]) -> None:
+    """Print the record each saved page FILE gives, one JSON line per FILE.
+
+    Runs the same extractors as a crawl, without a network or an archive: the way to check an
+    extractor after a site changes its markup.
+    """
+    from archiver.extract import extract_document
+
+    out = click.get_text_stream("stdout", encoding="utf-8")
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        page_url = url or page_url_from_bytes(raw)
+        if not page_url:
+            raise UserError(f"cannot tell which address {path} was saved from; give --url")
+        doc = extract_document(raw, page_url)
+        row = _doc_as_row(doc)
+        row["sha256"] = hashlib.sha256(raw).hexdigest()
+        record = export_record(row, fields_for(doc.kind))
+        record["file"] = str(path)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _doc_as_row(doc: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    row = asdict(doc)
+    if "cites" in row:
+        row["cites"] = [c["url"] for c in row["cites"]]
+    row.setdefault("cited_by", [])
+    row["kind"] = doc.kind
+    return row
+
+
+def main() -> None:
+    """Entry point of the ``archiver`` script."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()
+
