@@ -51,7 +51,9 @@ class ArchiverGroup(click.Group):
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    click.echo(f"archiver: error: {message}", err=True)
+    # one line, even for click's multi-line messages ("Choose from:\n\tcsv,\n…")
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.echo(f"archiver: error: {line}", err=True)
     sys.exit(code)
 
 
@@ -78,6 +80,13 @@ def db_option(f: F) -> F:
         show_default=True,
         help=f"Archive file (or ${config.ENV_DB}).",
     )(f)
+
+
+def utf8_stdout() -> Any:
+    """stdout, writing UTF-8 whatever the locale says (exports are UTF-8 by contract)."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    return sys.stdout
 
 
 def open_archive(path: Path, *, create: bool = False) -> Archive:
@@ -238,7 +247,7 @@ def export(
         rows = archive.records(Filters(kind=kind, since=since, until=until))
         fields = fields_for(kind)
         if output is None:
-            out = click.get_text_stream("stdout", encoding="utf-8")
+            out = utf8_stdout()
             if bom:
                 out.write("\ufeff")
             write_records(rows, out, fmt, fields)
@@ -331,7 +340,7 @@ def parse(url: str | None, files: tuple[Path, ...]) -> None:
     """
     from archiver.extract import extract_document
 
-    out = click.get_text_stream("stdout", encoding="utf-8")
+    out = utf8_stdout()
     for path in files:
         try:
             raw = path.read_bytes()

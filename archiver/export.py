@@ -39,12 +39,17 @@ def fields_for(kind: str | None) -> tuple[str, ...]:
 
 
 def export_record(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """The export record of a stored row: only ``fields``, lists as lists (never null)."""
-    record = {name: row.get(name) for name in fields}
+    """The export record of a stored row: only ``fields``, in that order.
+
+    A field of the other kind is null; a list field of the record's own kind is a list.
+    """
     applies = set(COMMON_FIELDS) | set(NEWS_FIELDS if row["kind"] == "news" else BRIEF_FIELDS)
+    record = {}
     for name in fields:
-        if name in LIST_FIELDS and name in applies and record[name] is None:
-            record[name] = []
+        value = row.get(name) if name in applies else None
+        if value is None and name in LIST_FIELDS and name in applies:
+            value = []
+        record[name] = value
     return record
 
 

@@ -1,0 +1,186 @@
+"""The CLI over a real archive file: exports, stats, exits and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from archiver.cli import cli
+from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
+from archiver.store import Archive
+from tests.test_store import BRIEF_URL, NEWS_URL, make_brief, make_news
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    with Archive.open(path, create=True) as archive:
+        archive.save_document(make_news())
+        archive.save_document(
+            make_news(
+                url="https://xww.bucea.edu.cn/ttxw/0123456789abcdef0123456789abcdef.htm",
+                title="第二篇",
+                published="2022-06-10T09:30+08:00",
+                department="党建工作处(巡察办公室)",
+                cites=[],
+                attachments=[],
+                sections=["头条新闻", "综合新闻"],
+            )
+        )
+        archive.save_document(make_brief())
+    return path
+
+
+def test_jsonl_export_has_every_field(db: Path) -> None:
+    result = run("export", "--db", str(db), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in records] == ["news", "news", "brief"]
+    assert all(list(r) == list(COMMON_FIELDS + NEWS_FIELDS + BRIEF_FIELDS) for r in records)
+    first = records[0]
+    assert first["url"] == NEWS_URL
+    assert first["sections"] == ["综合新闻"]
+    assert first["cites"] == [BRIEF_URL]
+    assert first["department"] is None  # not on the page: stays empty
+    assert first["status"] is None  # a brief field, not applicable to news
+    brief = records[2]
+    assert brief["cited_by"] == [NEWS_URL]
+    assert brief["archived_at"] == "2011-04-12T08:30:00Z"
+    assert brief["sections"] is None
+
+
+def test_kind_filter_selects_that_kinds_fields(db: Path) -> None:
+    result = run("export", "--db", str(db), "--format", "json", "--kind", "brief")
+    records = json.loads(result.stdout)
+    assert len(records) == 1
+    assert list(records[0]) == list(COMMON_FIELDS + BRIEF_FIELDS)
+
+
+def test_date_filters(db: Path) -> None:
+    result = run("export", "--db", str(db), "--format", "jsonl", "--since", "2022-01-01")
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()] == ["第二篇"]
+    result = run("export", "--db", str(db), "--format", "jsonl", "--until", "2011-04-11")
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_csv_export_with_bom_to_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "news.csv"
+    result = run(
+        "export", "--db", str(db), "--format", "csv", "--kind", "news", "--bom", "-o", str(out)
+    )
+    assert result.exit_code == 0
+    assert "wrote 2 records" in result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(COMMON_FIELDS + NEWS_FIELDS)
+    assert rows[0]["body"] == "第一段\n第二段"
+    assert json.loads(rows[1]["sections"]) == ["头条新闻", "综合新闻"]
+    assert rows[0]["department"] == ""
+    assert rows[1]["published"] == "2022-06-10T09:30+08:00"
+
+
+def test_empty_archive_exports_valid_json(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    Archive.open(path, create=True).close()
+    assert json.loads(run("export", "--db", str(path), "--format", "json").stdout) == []
+
+
+def test_db_from_environment(db: Path) -> None:
+    result = run("stats", "--json", env={"ARCHIVER_DB": str(db)})
+    assert json.loads(result.stdout)["kind"] == {"brief": 1, "news": 2}
+
+
+def test_stats_text(db: Path) -> None:
+    result = run("stats", "--db", str(db))
+    assert result.exit_code == 0
+    assert "综合新闻" in result.stdout and "archived" in result.stdout
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("archiver: error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["export", "--format", "xml"], "'xml' is not one of"),
+        (["export", "--format", "csv", "--since", "2011-13-01"], "not a date"),
+        (["export", "--format", "csv", "--since", "2022-01-01", "--until", "2011-01-01"],
+         "is after --until"),
+        (["export", "--format", "csv", "--kind", "video"], "'video' is not one of"),
+        (["export", "--format", "csv", "--nope"], "No such option"),
+        (["export"], "Missing option '--format'"),
+        (["crawl", "--start-url", "https://example.com/ttxw/index.htm"], "is not a page of"),
+        (["crawl", "--set", "lowercase=1"], "is not NAME=VALUE"),
+        (["frobnicate"], "No such command"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_and_exit_2(db: Path, args: list[str], fragment: str) -> None:
+    before = db.read_bytes()
+    command, *rest = args
+    db_args = ["--db", str(db)] if command != "frobnicate" else []
+    line = one_line_error(run(command, *db_args, *rest))
+    assert fragment in line
+    assert db.read_bytes() == before
+
+
+def test_foreign_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    before = foreign.read_bytes()
+    for args in (["export", "--format", "csv"], ["stats"], ["crawl"]):
+        line = one_line_error(run(*args, "--db", str(foreign)))
+        assert "not an archiver archive" in line
+    assert foreign.read_bytes() == before
+
+
+def test_not_sqlite_and_missing_archives(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert "is not an SQLite database" in one_line_error(run("stats", "--db", str(text)))
+    missing = tmp_path / "missing.db"
+    assert "no archive at" in one_line_error(run("export", "--db", str(missing), "--format", "csv"))
+    assert not missing.exists()
+
+
+def test_export_to_unwritable_place_writes_nothing(db: Path, tmp_path: Path) -> None:
+    line = one_line_error(
+        run("export", "--db", str(db), "--format", "csv", "-o", str(tmp_path / "no/dir/x.csv"))
+    )
+    assert "no folder" in line
+
+
+def test_failed_export_keeps_previous_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous export\n")
+    with sqlite3.connect(db) as conn:  # a row whose JSON column is corrupt breaks the export
+        conn.execute("UPDATE documents SET images = '[not json' WHERE kind = 'news'")
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "--format", "jsonl", "-o", str(out)]
+    )
+    assert result.exit_code != 0
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.startswith("archiver, version ")
+    help_text = run("export", "--help").stdout
+    assert "JSON text" in help_text  # how list fields are written in CSV is stated
