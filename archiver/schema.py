@@ -23,7 +23,7 @@ migrations = Migrations("edu-news-archiver")
 @migrations()
 def m001_initial(db: Database) -> None:
     """Documents (news and briefs), their sections, the citation graph and the crawl runs."""
-    db[DOCUMENTS].create(
+    db.table(DOCUMENTS).create(
         {
             "url": str,
             "kind": str,
@@ -57,19 +57,19 @@ def m001_initial(db: Database) -> None:
         pk="url",
         not_null={"kind", "site"},
     )
-    db[DOCUMENTS].create_index(["kind", "published"])
-    db[SECTIONS].create(
+    db.table(DOCUMENTS).create_index(["kind", "published"])
+    db.table(SECTIONS).create(
         {"url": str, "section": str, "first_seen_at": str},
         pk=("url", "section"),
         foreign_keys=[("url", DOCUMENTS, "url")],
     )
-    db[CITATIONS].create(
+    db.table(CITATIONS).create(
         {"news_url": str, "brief_url": str, "how": str, "position": int},
         pk=("news_url", "brief_url", "how"),
         foreign_keys=[("news_url", DOCUMENTS, "url")],
     )
-    db[CITATIONS].create_index(["brief_url"])
-    db[RUNS].create(
+    db.table(CITATIONS).create_index(["brief_url"])
+    db.table(RUNS).create(
         {
             "id": int,
             "started_at": str,

@@ -160,12 +160,12 @@ class Archive:
                 outcome = "unchanged"
                 row.update(first_seen_at=old["first_seen_at"], changed_at=old["changed_at"])
             row["run_id"] = run_id
-            self.db[DOCUMENTS].upsert(row, pk="url")
+            self.db.table(DOCUMENTS).upsert(row, pk="url")
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, now)
                 old_cites = self._citations(doc.url)
                 self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [doc.url])
-                self.db[CITATIONS].insert_all(
+                self.db.table(CITATIONS).insert_all(
                     (
                         {"news_url": doc.url, "brief_url": c.url, "how": c.how, "position": i}
                         for i, c in enumerate(doc.cites)
@@ -175,7 +175,7 @@ class Archive:
                 )
                 if outcome == "unchanged" and old_cites != self._citations(doc.url):
                     outcome = "updated"
-                    self.db[DOCUMENTS].update(doc.url, {"changed_at": now})
+                    self.db.table(DOCUMENTS).update(doc.url, {"changed_at": now})
         return outcome
 
     def add_sections(self, url: str, sections: Iterable[str]) -> None:
@@ -184,7 +184,7 @@ class Archive:
             self._add_sections(url, sections, utc_now())
 
     def _add_sections(self, url: str, sections: Iterable[str], now: str) -> None:
-        self.db[SECTIONS].insert_all(
+        self.db.table(SECTIONS).insert_all(
             ({"url": url, "section": s, "first_seen_at": now} for s in sections if s),
             pk=("url", "section"),
             ignore=True,
@@ -196,7 +196,7 @@ class Archive:
             self.db.execute(
                 f"UPDATE {RUNS} SET outcome = 'interrupted' WHERE outcome = 'running'"
             )
-            table = self.db[RUNS].insert(
+            table = self.db.table(RUNS).insert(
                 {
                     "started_at": utc_now(),
                     "outcome": "running",
@@ -212,7 +212,7 @@ class Archive:
     ) -> None:
         """Close a crawl run with its outcome and counts."""
         with self.db.atomic():
-            self.db[RUNS].update(
+            self.db.table(RUNS).update(
                 run_id,
                 {"finished_at": utc_now(), "outcome": outcome, "message": message, **counts},
             )
@@ -220,7 +220,7 @@ class Archive:
     # -- reading ---------------------------------------------------------------------------
 
     def _row(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db[DOCUMENTS].rows_where("url = ?", [url]))
+        rows = list(self.db.table(DOCUMENTS).rows_where("url = ?", [url]))
         return rows[0] if rows else None
 
     def _citations(self, news_url: str) -> list[tuple[str, str]]:
@@ -234,11 +234,11 @@ class Archive:
 
     def run(self, run_id: int) -> dict[str, Any]:
         """One crawl run's row."""
-        return dict(self.db[RUNS].get(run_id))
+        return dict(self.db.table(RUNS).get(run_id))
 
     def runs(self) -> list[dict[str, Any]]:
         """All crawl runs, newest first."""
-        return list(self.db[RUNS].rows_where(order_by="id desc"))
+        return list(self.db.table(RUNS).rows_where(order_by="id desc"))
 
     def records(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
         """Stream every selected record as a dict of export fields, list fields decoded.
@@ -271,7 +271,7 @@ class Archive:
 
     def citations(self) -> Iterator[dict[str, Any]]:
         """The citation graph, one row per (news, brief, how)."""
-        yield from self.db[CITATIONS].rows_where(order_by="news_url, position")
+        yield from self.db.table(CITATIONS).rows_where(order_by="news_url, position")
 
     def stats(self) -> dict[str, Any]:
         """Counts by kind, section, year and brief status."""
@@ -292,8 +292,8 @@ class Archive:
                 f"SELECT status, count(*) FROM {DOCUMENTS} WHERE kind = 'brief' "
                 "GROUP BY status ORDER BY status"
             ),
-            "citations": self.db[CITATIONS].count,
-            "runs": self.db[RUNS].count,
+            "citations": self.db.table(CITATIONS).count,
+            "runs": self.db.table(RUNS).count,
         }
 
 

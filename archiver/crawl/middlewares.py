@@ -41,7 +41,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         tries = int(retry.meta.get("retry_times", 1))
         wait = self.base * 2 ** (tries - 1)
         if response is not None:
-            retry_after = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
+            retry_after = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
             if retry_after.isdigit():
                 wait = max(wait, float(retry_after))
         return min(wait, self.cap)
