@@ -1,4 +1,4 @@
-"""edu-news-archiver: a durable, queryable archive of university news and the bureau briefs it cites."""
+"""edu-news-archiver: a durable, queryable archive of university news and the briefs it cites."""
 
 from importlib.metadata import PackageNotFoundError, version
 
