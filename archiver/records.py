@@ -32,11 +32,16 @@ class Citation:
 
 @dataclass
 class Capture:
-    """How the bytes a record was extracted from were obtained."""
+    """How the bytes a record was extracted from were obtained, and where they are kept."""
 
     fetched_at: str  # ISO 8601 UTC, e.g. 2026-11-28T18:03:01Z
     http_status: int
     sha256: str  # of the raw response body
+    content_type: str | None = None
+    etag: str | None = None  # validators for the next crawl's conditional request
+    last_modified: str | None = None
+    warc_file: str | None = None  # the WARC file (relative to the warc folder) holding it
+    warc_offset: int | None = None  # byte offset of its response record
 
 
 @dataclass
@@ -105,6 +110,23 @@ class ListPage:
     items: list[ListItem] = field(default_factory=list)
     next_url: str | None = None  # None on the last page (also when a.Next points at itself)
     parse_warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Withdrawal:
+    """A known page that now answers 404/410: marked withdrawn, its last copy kept."""
+
+    url: str
+    http_status: int
+    at: str  # ISO 8601 UTC
+
+
+@dataclass
+class NotModified:
+    """A known page that answered a conditional request with 304."""
+
+    url: str
+    at: str
 
 
 @dataclass

@@ -101,3 +101,68 @@ def m001_initial(db: Database) -> None:
             ).split()
         },
     )
+
+
+VERSIONS = "document_versions"
+FILES = "attachment_files"
+
+
+@migrations()
+def m003_captures_versions_files(db: Database) -> None:
+    """Capture pointers and validators on records, every content version, archived files."""
+    documents = db.table(DOCUMENTS)
+    for column, kind in (
+        ("content_type", str),
+        ("etag", str),
+        ("last_modified", str),
+        ("warc_file", str),
+        ("warc_offset", int),
+        ("version", int),
+        ("withdrawn_at", str),
+        ("checked_at", str),  # the last time a crawl saw the page unchanged (e.g. a 304)
+    ):
+        documents.add_column(column, kind)
+    db.execute(f"UPDATE {DOCUMENTS} SET version = 1")
+    db.table(VERSIONS).create(
+        {
+            "url": str,
+            "version": int,
+            "fetched_at": str,
+            "sha256": str,
+            "extractor_version": str,
+            "warc_file": str,
+            "warc_offset": int,
+            **{column: str for column in VERSIONED_COLUMNS},
+            "cites": str,  # JSON array of [url, how]
+        },
+        pk=("url", "version"),
+    )
+    # every existing record is its own first version
+    columns = ", ".join(VERSIONED_COLUMNS)
+    db.execute(
+        f"INSERT INTO {VERSIONS} (url, version, fetched_at, sha256, extractor_version, "
+        f"warc_file, warc_offset, {columns}) SELECT url, 1, fetched_at, sha256, "
+        f"extractor_version, NULL, NULL, {columns} FROM {DOCUMENTS}"
+    )
+    db.table(FILES).create(
+        {
+            "url": str,
+            "news_url": str,
+            "sha256": str,
+            "size": int,
+            "content_type": str,
+            "fetched_at": str,
+            "http_status": int,
+            "warc_file": str,
+            "warc_offset": int,
+        },
+        pk="url",
+    )
+    db.table(FILES).create_index(["news_url"])
+
+
+#: The record columns a version keeps (content only; capture details are per version too).
+VERSIONED_COLUMNS = (
+    "title published body department contributor reviewer attachments images "
+    "source status archived_url archived_at"
+).split()

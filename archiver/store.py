@@ -18,15 +18,22 @@ from sqlite_utils import Database
 
 from archiver import __version__
 from archiver.records import Brief, Document, News
-from archiver.schema import APPLICATION_ID, CITATIONS, DOCUMENTS, RUNS, SECTIONS, migrations
+from archiver.schema import (
+    APPLICATION_ID,
+    CITATIONS,
+    DOCUMENTS,
+    FILES,
+    RUNS,
+    SECTIONS,
+    VERSIONED_COLUMNS,
+    VERSIONS,
+    migrations,
+)
 
 SaveOutcome = Literal["new", "updated", "unchanged", "kept"]
 
 #: Columns whose change makes a stored record "updated" (capture details alone do not).
-CONTENT_COLUMNS = (
-    "title published body department contributor reviewer attachments images "
-    "source status archived_url archived_at"
-).split()
+CONTENT_COLUMNS = VERSIONED_COLUMNS
 
 #: A brief read from a better place is never replaced by one read from a worse place.
 _STATUS_RANK = {"live": 2, "archived": 1, "unavailable": 0}
@@ -139,44 +146,108 @@ class Archive:
     def save_document(self, doc: Document, *, run_id: int | None = None) -> SaveOutcome:
         """Store ``doc`` with its sections and citations; say whether it was new or changed.
 
-        A brief whose status is worse than the stored one (``unavailable`` over ``archived``
-        over ``live``) does not replace the stored copy: the outcome is ``"kept"``.
+        A changed record becomes a new version; the old versions are kept. A brief whose
+        status is worse than the stored one (``unavailable`` over ``archived`` over ``live``)
+        does not replace the stored copy: the outcome is ``"kept"``.
         """
         row = document_row(doc)
         now = row["fetched_at"] or utc_now()
+        cites = [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
         with self.db.atomic():
             old = self._row(doc.url)
-            if old is None:
-                outcome: SaveOutcome = "new"
-                row.update(first_seen_at=now, changed_at=now)
-            elif _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
+            if old is not None and _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
                 old["status"] or "", 3
             ):
                 return "kept"
-            elif any(old[c] != row[c] for c in CONTENT_COLUMNS):
+            if old is None:
+                outcome: SaveOutcome = "new"
+                row.update(first_seen_at=now, changed_at=now, version=1)
+            elif any(old[c] != row[c] for c in CONTENT_COLUMNS) or (
+                isinstance(doc, News) and self._citations(doc.url) != cites
+            ):
                 outcome = "updated"
-                row.update(first_seen_at=old["first_seen_at"], changed_at=now)
+                row.update(
+                    first_seen_at=old["first_seen_at"],
+                    changed_at=now,
+                    version=(old["version"] or 1) + 1,
+                )
             else:
                 outcome = "unchanged"
-                row.update(first_seen_at=old["first_seen_at"], changed_at=old["changed_at"])
-            row["run_id"] = run_id
+                row.update(
+                    first_seen_at=old["first_seen_at"],
+                    changed_at=old["changed_at"],
+                    version=old["version"] or 1,
+                )
+            row.update(run_id=run_id, withdrawn_at=None, checked_at=now)
             self.db.table(DOCUMENTS).upsert(row, pk="url")
+            if outcome != "unchanged":
+                self._add_version(row, cites)
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, now)
-                old_cites = self._citations(doc.url)
                 self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [doc.url])
                 self.db.table(CITATIONS).insert_all(
                     (
-                        {"news_url": doc.url, "brief_url": c.url, "how": c.how, "position": i}
-                        for i, c in enumerate(doc.cites)
+                        {"news_url": doc.url, "brief_url": url, "how": how, "position": i}
+                        for i, (url, how) in enumerate(cites)
                     ),
                     pk=("news_url", "brief_url", "how"),
                     ignore=True,
                 )
-                if outcome == "unchanged" and old_cites != self._citations(doc.url):
-                    outcome = "updated"
-                    self.db.table(DOCUMENTS).update(doc.url, {"changed_at": now})
         return outcome
+
+    def _add_version(self, row: dict[str, Any], cites: list[tuple[str, str]]) -> None:
+        version = {column: row[column] for column in VERSIONED_COLUMNS}
+        version.update(
+            url=row["url"],
+            version=row["version"],
+            fetched_at=row["fetched_at"],
+            sha256=row["sha256"],
+            extractor_version=row["extractor_version"],
+            warc_file=row["warc_file"],
+            warc_offset=row["warc_offset"],
+            cites=json.dumps(cites, ensure_ascii=False),
+        )
+        self.db.table(VERSIONS).upsert(version, pk=("url", "version"))
+
+    def mark_withdrawn(self, url: str, at: str) -> bool:
+        """Mark a stored page withdrawn (it now answers 404/410); its last copy is kept.
+
+        Returns False when the page is not in the archive or already marked.
+        """
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"UPDATE {DOCUMENTS} SET withdrawn_at = ? WHERE url = ? AND withdrawn_at IS NULL",
+                [at, url],
+            )
+        return cursor.rowcount > 0
+
+    def mark_checked(self, url: str, at: str) -> None:
+        """Note that a crawl saw the stored page unchanged at ``at`` (e.g. HTTP 304)."""
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE {DOCUMENTS} SET checked_at = ?, withdrawn_at = NULL WHERE url = ?",
+                [at, url],
+            )
+
+    def save_file(self, row: dict[str, Any]) -> None:
+        """Store the capture details of an attachment (url, news_url, sha256, size, …)."""
+        with self.db.atomic():
+            self.db.table(FILES).upsert(row, pk="url")
+
+    def known_pages(self) -> dict[str, dict[str, Any]]:
+        """Every stored page with what an incremental crawl needs to know of it."""
+        return {
+            url: {"kind": kind, "etag": etag, "last_modified": modified, "status": status}
+            for url, kind, etag, modified, status in self.db.execute(
+                f"SELECT url, kind, etag, last_modified, status FROM {DOCUMENTS}"
+            )
+        }
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        """The stored versions of a page, oldest first."""
+        return list(
+            self.db.table(VERSIONS).rows_where("url = ?", [url], order_by="version")
+        )
 
     def add_sections(self, url: str, sections: Iterable[str]) -> None:
         """Record that the document at ``url`` is listed under ``sections``."""
@@ -323,6 +394,11 @@ def document_row(doc: Document) -> dict[str, Any]:
         "fetched_at": capture.fetched_at if capture else None,
         "http_status": capture.http_status if capture else None,
         "sha256": capture.sha256 if capture else None,
+        "content_type": capture.content_type if capture else None,
+        "etag": capture.etag if capture else None,
+        "last_modified": capture.last_modified if capture else None,
+        "warc_file": capture.warc_file if capture else None,
+        "warc_offset": capture.warc_offset if capture else None,
     }
     if isinstance(doc, News):
         row.update(

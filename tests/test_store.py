@@ -147,9 +147,9 @@ def test_stats(archive: Archive) -> None:
 
 
 def test_a_failed_save_leaves_no_partial_record(archive: Archive) -> None:
-    # The row is written first; the citation insert then fails (SQLite cannot bind an object).
+    # The row is written first; storing its citations then fails (an object is no URL).
     broken = make_news(cites=[Citation(object(), "text")])  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.Error):
+    with pytest.raises((sqlite3.Error, TypeError)):
         archive.save_document(broken)
     assert list(archive.records()) == []
     assert list(archive.citations()) == []
@@ -187,3 +187,29 @@ def test_reopen_keeps_records(tmp_path: Path) -> None:
         a.save_document(make_news())
     with Archive.open(path) as a:
         assert [r["title"] for r in a.records()] == ["我校召开创先争优活动推进会"]
+
+
+def test_changes_become_versions_and_old_ones_are_kept(archive: Archive) -> None:
+    archive.save_document(make_news())
+    archive.save_document(make_news())  # unchanged: no new version
+    archive.save_document(
+        make_news(body="新的正文", capture=Capture("2026-12-01T00:00:00Z", 200, "ee" * 32))
+    )
+    versions = archive.versions(NEWS_URL)
+    assert [(v["version"], v["body"]) for v in versions] == [(1, "第一段\n第二段"), (2, "新的正文")]
+    assert versions[1]["fetched_at"] == "2026-12-01T00:00:00Z"
+    (row,) = archive.records()
+    assert row["version"] == 2
+
+
+def test_withdrawn_is_marked_and_cleared_when_the_page_returns(archive: Archive) -> None:
+    archive.save_document(make_news())
+    assert archive.mark_withdrawn(NEWS_URL, "2026-12-01T00:00:00Z")
+    assert not archive.mark_withdrawn(NEWS_URL, "2026-12-02T00:00:00Z")  # already marked
+    assert not archive.mark_withdrawn("https://xww.bucea.edu.cn/unknown.htm", "2026-12-01")
+    (row,) = archive.records()
+    assert row["withdrawn_at"] == "2026-12-01T00:00:00Z"
+    assert row["body"] == "第一段\n第二段"  # the last copy is kept
+    archive.save_document(make_news())
+    (row,) = archive.records()
+    assert row["withdrawn_at"] is None
