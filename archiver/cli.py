@@ -23,8 +23,8 @@ from archiver.store import Archive, ArchiveError, Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Exit statuses of ``archiver crawl``.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+#: Exit statuses of ``archiver crawl``; 75 is EX_TEMPFAIL: try again later.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
 
 
 class UserError(click.ClickException):
@@ -154,27 +154,53 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
     metavar="NAME=VALUE",
     help="Override a Scrapy setting, e.g. DOWNLOAD_DELAY=2 (repeatable).",
 )
-@click.option("-v", "--verbose", count=True, help="Log more to stderr (-v info, -vv debug).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Walk every list to its end and re-check every archived page "
+    "(default: stop a list after a run of already-archived items).",
+)
+@click.option("--images", is_flag=True, help="Archive the articles' body images too.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Append the crawl's log to FILE instead of stderr.",
+)
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 def crawl(
     db: Path,
     start_urls: list[str],
     bureau_hosts: tuple[str, ...],
     scrapy_settings: dict[str, str],
+    full: bool,
+    images: bool,
+    log_file: Path | None,
     verbose: int,
 ) -> None:
     """Crawl the news site and the briefs it cites into the archive.
 
-    Prints a summary on stdout. Exit status: 0 success, 3 partial (some pages failed, the rest
-    is stored), 1 failure, 2 bad input.
+    Prints a summary on stdout. Exit status: 0 success; 3 partial (some pages failed, the rest
+    is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
+    A progress line is shown only when stderr is a terminal.
     """
     from archiver.crawl.run import run_crawl
+    from archiver.lock import LockedError, crawl_lock
 
     open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
     hosts = tuple(h.lower() for h in bureau_hosts) or config.bureau_hosts()
+    overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
+    if log_file is not None:
+        overrides["LOG_FILE"] = str(log_file)
+        overrides["LOG_FILE_APPEND"] = True
+    overrides.update(scrapy_settings)
     log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
-    run_id = run_crawl(db, start_urls, hosts, scrapy_settings, log_level)
+    try:
+        with crawl_lock(db):
+            run_id = run_crawl(db, start_urls, hosts, overrides, log_level)
+    except LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
     if run_id is None:
-        _fail("the crawl did not start (see the log above)", EXIT_FAILED)
+        _fail("the crawl did not start (see the log)", EXIT_FAILED)
     with open_archive(db) as archive:
         run = archive.run(run_id)
     click.echo(format_run_summary(run, db))
@@ -194,6 +220,9 @@ def format_run_summary(run: dict[str, Any], db: Path) -> str:
         f"{run['briefs_unchanged']} unchanged",
         f"            {run['briefs_live']} live, {run['briefs_archived']} archived, "
         f"{run['briefs_unavailable']} unavailable",
+        f"  checked   {run['not_modified']} unchanged (HTTP 304), "
+        f"{run['withdrawn']} newly withdrawn",
+        f"  files     {run['files']} attachments archived",
         f"  errors    {run['errors']}",
         f"  fetched   {run['requests']} requests, {run['bytes']:,} bytes",
         f"  time      {run['started_at']} → {run['finished_at']}",

@@ -130,6 +130,21 @@ class NotModified:
 
 
 @dataclass
+class FileCapture:
+    """An attachment (or body image) of an article, archived and hashed."""
+
+    url: str
+    news_url: str
+    sha256: str
+    size: int
+    content_type: str | None
+    fetched_at: str
+    http_status: int
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+@dataclass
 class Listing:
     """A news article seen on a section list, reported after the article itself was stored."""
 

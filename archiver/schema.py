@@ -123,6 +123,8 @@ def m003_captures_versions_files(db: Database) -> None:
     ):
         documents.add_column(column, kind)
     db.execute(f"UPDATE {DOCUMENTS} SET version = 1")
+    for column in ("not_modified", "withdrawn", "files"):
+        db.table(RUNS).add_column(column, int, not_null_default=0)
     db.table(VERSIONS).create(
         {
             "url": str,

@@ -33,11 +33,18 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
+EXTENSIONS = {"archiver.crawl.progress.ProgressLine": 500}
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
 # -s ARCHIVER_DB=... or $ARCHIVER_DB (read by the spider's settings hook below).
 ARCHIVER_DB = None
 ARCHIVER_BUREAU_HOSTS = list(config.DEFAULT_BUREAU_HOSTS)
+# Incremental crawls: stop walking a list after this many already-archived items in a row;
+# ARCHIVER_FULL walks every list to its end and re-checks every known page.
+ARCHIVER_KNOWN_RUN = 10
+ARCHIVER_FULL = False
+# Archive body images too (attachments always are).
+ARCHIVER_IMAGES = False
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -152,7 +152,9 @@ class Archive:
         """
         row = document_row(doc)
         now = row["fetched_at"] or utc_now()
-        cites = [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
+        cites: list[tuple[str, str]] = (
+            [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
+        )
         with self.db.atomic():
             old = self._row(doc.url)
             if old is not None and _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
@@ -233,6 +235,10 @@ class Archive:
         """Store the capture details of an attachment (url, news_url, sha256, size, …)."""
         with self.db.atomic():
             self.db.table(FILES).upsert(row, pk="url")
+
+    def known_files(self) -> set[str]:
+        """The URLs of every archived attachment file."""
+        return {url for (url,) in self.db.execute(f"SELECT url FROM {FILES}")}
 
     def known_pages(self) -> dict[str, dict[str, Any]]:
         """Every stored page with what an incremental crawl needs to know of it."""

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archiver import config
-from archiver.records import Brief, Document, Listing, News
+from archiver.records import (
+    Brief,
+    Document,
+    FileCapture,
+    Listing,
+    News,
+    NotModified,
+    Withdrawal,
+)
 from archiver.store import Archive
 
 logger = logging.getLogger(__name__)
@@ -50,6 +59,15 @@ class ArchivePipeline:
         assert self.archive is not None
         if isinstance(item, Listing):
             self.archive.add_sections(item.url, [item.section])
+        elif isinstance(item, NotModified):
+            self.archive.mark_checked(item.url, item.at)
+            self.counts["not_modified"] += 1
+        elif isinstance(item, Withdrawal):
+            if self.archive.mark_withdrawn(item.url, item.at):
+                self.counts["withdrawn"] += 1
+        elif isinstance(item, FileCapture):
+            self.archive.save_file(asdict(item))
+            self.counts["files"] += 1
         elif isinstance(item, Document):
             outcome = self.archive.save_document(item, run_id=self.run_id)
             if isinstance(item, News):
@@ -83,7 +101,8 @@ class ArchivePipeline:
             key: self.counts[key]
             for key in (
                 "news_new news_updated news_unchanged briefs_new briefs_updated "
-                "briefs_unchanged briefs_live briefs_archived briefs_unavailable"
+                "briefs_unchanged briefs_live briefs_archived briefs_unavailable "
+                "not_modified withdrawn files"
             ).split()
         }
         counts |= {

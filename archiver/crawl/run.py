@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -12,7 +13,7 @@ from scrapy.settings import Settings
 def crawl_settings(
     db: Path,
     bureau_hosts: Sequence[str],
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     log_level: str = "WARNING",
 ) -> Settings:
     """The archiver's Scrapy settings for a crawl into ``db``."""
@@ -30,7 +31,7 @@ def run_crawl(
     db: Path,
     start_urls: Sequence[str],
     bureau_hosts: Sequence[str],
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     log_level: str = "WARNING",
 ) -> int | None:
     """Crawl into ``db`` and return the id of the crawl run (None if it never started)."""
