@@ -399,9 +399,12 @@ def _doc_as_row(doc: Any) -> dict[str, Any]:
 
 def main() -> None:
     """Entry point of the ``archiver`` script."""
-    cli()
+    cli(prog_name="archiver")
 
 
-if __name__ == "__main__":
-    main()
 
+# Commands defined in their own modules (they import the helpers above).
+from archiver.commands_records import diff, history, show  # noqa: E402
+
+for _command in (show, history, diff):
+    cli.add_command(_command)

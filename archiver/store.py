@@ -317,12 +317,18 @@ class Archive:
         """All crawl runs, newest first."""
         return list(self.db.table(RUNS).rows_where(order_by="id desc"))
 
-    def records(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+    def record(self, url: str) -> dict[str, Any] | None:
+        """One record with its export fields and capture details, or None."""
+        return next(self.records(Filters(), url=url), None)
+
+    def records(self, filters: Filters | None = None, *, url: str | None = None) -> Iterator[dict[str, Any]]:
         """Stream every selected record as a dict of export fields, list fields decoded.
 
         One SQL query with a cursor: the archive is never held in memory.
         """
         where, params = (filters or Filters()).where()
+        if url is not None:
+            where, params = f"{where} AND d.url = ?", [*params, url]
         sql = f"""
             SELECT d.*,
               (SELECT json_group_array(section) FROM

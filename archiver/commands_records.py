@@ -1,0 +1,139 @@
+"""Commands that read one record: ``show``, ``history`` and ``diff``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver.cli import UserError, db_option, open_archive, utf8_stdout
+from archiver.schema import VERSIONED_COLUMNS
+from archiver.store import Archive
+
+
+def _record(archive: Archive, url: str) -> dict[str, Any]:
+    record = archive.record(url)
+    if record is None:
+        raise UserError(f"{url} is not in the archive")
+    return record
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Readable text, or the whole record as one JSON object.")
+@click.argument("url")
+def show(db: Path, fmt: str, url: str) -> None:
+    """Print the record of URL with its provenance: where each value and the bytes came from."""
+    with open_archive(db) as archive:
+        record = _record(archive, url)
+    out = utf8_stdout()
+    if fmt == "json":
+        out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.write(format_record(record) + "\n")
+
+
+def format_record(r: dict[str, Any]) -> str:
+    """A record as a person reads it: heading, facts, body, then provenance."""
+    lines = [r["title"] or "(no title on the page)", ""]
+
+    def fact(label: str, value: Any) -> None:
+        if value not in (None, "", []):
+            text = ", ".join(value) if isinstance(value, list) else str(value)
+            lines.append(f"{label:<14}{text}")
+
+    fact("url", r["url"])
+    fact("kind", r["kind"])
+    fact("published", r["published"] or "(not on the page)")
+    if r["kind"] == "news":
+        fact("sections", r["sections"])
+        fact("department", r["department"] or "(empty on the page)")
+        fact("contributor", r["contributor"])
+        fact("reviewer", r["reviewer"])
+        fact("cites", r["cites"])
+        fact("attachments", r["attachments"])
+    else:
+        fact("status", r["status"])
+        fact("source", r["source"])
+        fact("archived_url", r["archived_url"])
+        fact("archived_at", r["archived_at"])
+        fact("cited_by", r["cited_by"])
+    fact("withdrawn_at", r.get("withdrawn_at"))
+    lines += ["", r["body"] or "(no body)", "", "provenance"]
+    fact("  fetched_at", r["fetched_at"])
+    fact("  http_status", r["http_status"])
+    fact("  sha256", r["sha256"])
+    if r.get("warc_file"):
+        fact("  capture", f"{r['warc_file']} @ {r['warc_offset']}")
+    fact("  version", r.get("version"))
+    fact("  extractor", r["extractor_version"])
+    for name, source in sorted((r["provenance"] or {}).items()):
+        fact(f"  {name}", source)
+    for warning in r["parse_warnings"] or []:
+        fact("  warning", warning)
+    return "\n".join(lines)
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """The content fields (and citations) that differ between two versions."""
+    if before is None:
+        return []
+    names = [c for c in VERSIONED_COLUMNS if before.get(c) != after.get(c)]
+    if before.get("cites") != after.get("cites"):
+        names.append("cites")
+    return names
+
+
+@click.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per version and line.")
+@click.argument("url")
+def history(db: Path, as_json: bool, url: str) -> None:
+    """List the stored versions of URL with their dates and the fields that changed."""
+    with open_archive(db) as archive:
+        _record(archive, url)
+        versions = archive.versions(url)
+    previous = None
+    for version in versions:
+        changed = changed_fields(previous, version)
+        if as_json:
+            click.echo(json.dumps({
+                "version": version["version"], "fetched_at": version["fetched_at"],
+                "sha256": version["sha256"], "changed": changed,
+            }, ensure_ascii=False))  # fmt: skip
+        else:
+            what = ", ".join(changed) if previous else "first capture"
+            click.echo(f"{version['version']:>3}  {version['fetched_at']}  {what}")
+        previous = version
+
+
+@click.command()
+@db_option
+@click.option("--from", "from_version", type=click.IntRange(min=1), help="Older version.")
+@click.option("--to", "to_version", type=click.IntRange(min=1), help="Newer version.")
+@click.argument("url")
+def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -> None:
+    """Show how the body of URL changed between two versions (default: the last two)."""
+    with open_archive(db) as archive:
+        _record(archive, url)
+        versions = {v["version"]: v for v in archive.versions(url)}
+    latest = max(versions)
+    to_version = to_version or latest
+    from_version = from_version or max(to_version - 1, 1)
+    for n in (from_version, to_version):
+        if n not in versions:
+            raise UserError(f"{url} has no version {n} (versions 1 to {latest})")
+    a, b = versions[from_version], versions[to_version]
+    lines = difflib.unified_diff(
+        (a["body"] or "").splitlines(keepends=True),
+        (b["body"] or "").splitlines(keepends=True),
+        fromfile=f"version {from_version} ({a['fetched_at']})",
+        tofile=f"version {to_version} ({b['fetched_at']})",
+    )
+    out = utf8_stdout()
+    for line in lines:
+        out.write(line if line.endswith("\n") else line + "\n")

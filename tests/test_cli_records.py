@@ -1,0 +1,87 @@
+"""``show``, ``history`` and ``diff`` over a real archive with several versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from archiver.cli import cli
+from archiver.records import Capture
+from archiver.store import Archive
+from tests.test_store import BRIEF_URL, NEWS_URL, make_brief, make_news
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    with Archive.open(path, create=True) as archive:
+        archive.save_document(make_news())
+        archive.save_document(
+            make_news(
+                body="第一段\n改写的第二段\n新增的第三段",
+                title="我校召开创先争优活动推进会（更新）",
+                capture=Capture("2026-12-01T08:00:00Z", 200, "ee" * 32),
+            )
+        )
+        archive.save_document(make_brief())
+    return path
+
+
+def test_show_text_has_facts_body_and_provenance(db: Path) -> None:
+    result = run("show", "--db", str(db), NEWS_URL)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("我校召开创先争优活动推进会（更新）\n")
+    assert "department    (empty on the page)" in out
+    assert "新增的第三段" in out
+    assert "  title       h2.detail-title" in out
+    assert "  sha256      " + "ee" * 32 in out
+
+
+def test_show_brief_json(db: Path) -> None:
+    record = json.loads(run("show", "--db", str(db), "--format", "json", BRIEF_URL).stdout)
+    assert record["status"] == "archived"
+    assert record["cited_by"] == [NEWS_URL]
+
+
+def test_history_lists_versions_and_changed_fields(db: Path) -> None:
+    lines = run("history", "--db", str(db), NEWS_URL).stdout.splitlines()
+    assert lines == [
+        "  1  2026-11-28T10:00:00Z  first capture",
+        "  2  2026-12-01T08:00:00Z  title, body",
+    ]
+    rows = [
+        json.loads(x)
+        for x in run("history", "--db", str(db), "--json", NEWS_URL).stdout.splitlines()
+    ]
+    assert [r["changed"] for r in rows] == [[], ["title", "body"]]
+
+
+def test_diff_shows_the_body_change(db: Path) -> None:
+    out = run("diff", "--db", str(db), NEWS_URL).stdout
+    assert "--- version 1 (2026-11-28T10:00:00Z)" in out
+    assert "-第二段\n" in out
+    assert "+改写的第二段\n+新增的第三段\n" in out
+    assert run("diff", "--db", str(db), "--from", "2", "--to", "2", NEWS_URL).stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["show", "https://xww.bucea.edu.cn/nope.htm"], "is not in the archive"),
+        (["diff", "--from", "1", "--to", "7", NEWS_URL], "has no version 7"),
+        (["diff", "--from", "0", NEWS_URL], "0 is not in the range"),
+        (["show", "--format", "yaml", NEWS_URL], "'yaml' is not one of"),
+    ],
+)
+def test_errors(db: Path, args: list[str], fragment: str) -> None:
+    result = run(args[0], "--db", str(db), *args[1:])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and fragment in result.stderr
