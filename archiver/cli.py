@@ -18,7 +18,14 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from archiver import __version__, config
-from archiver.export import FORMATS, atomic_output, export_record, fields_for, write_records
+from archiver.export import (
+    FORMATS,
+    atomic_output,
+    export_record,
+    fields_for,
+    write_manifest,
+    write_records,
+)
 from archiver.store import Archive, ArchiveError, Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -233,6 +240,68 @@ def format_run_summary(run: dict[str, Any], db: Path) -> str:
 # -- export --------------------------------------------------------------------------------
 
 
+def _fields(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    kind = ctx.params.get("kind")
+    allowed = fields_for(kind)
+    wanted = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in allowed]
+    if unknown or not wanted:
+        raise click.BadParameter(
+            f"unknown field {', '.join(unknown) or '(none given)'}; "
+            f"fields{' of ' + kind if kind else ''}: {', '.join(allowed)}",
+            ctx,
+            param,
+        )
+    # the contract's order, whatever order they were named in: the same set, the same columns
+    return tuple(name for name in allowed if name in wanted)
+
+
+def filter_options(f: F) -> F:
+    """The record filters shared by ``export`` and ``search``."""
+    options = [
+        click.option("--kind", type=click.Choice(["news", "brief"]), is_eager=True,
+                     help="Only this kind of record."),
+        click.option("--since", type=IsoDate(), help="Published on or after DATE (YYYY-MM-DD)."),
+        click.option("--until", type=IsoDate(), help="Published on or before DATE (YYYY-MM-DD)."),
+        click.option("--section", "sections", multiple=True, metavar="LABEL",
+                     help="Listed under this section, e.g. 头条新闻 (repeatable: any of them)."),
+        click.option("--department", "departments", multiple=True, metavar="NAME",
+                     help="This department (部门), exactly (repeatable)."),
+        click.option("--site", "sites", multiple=True, metavar="HOST",
+                     help="From this host, e.g. jw.beijing.gov.cn (repeatable)."),
+        click.option("--status", "statuses", multiple=True,
+                     type=click.Choice(["live", "archived", "unavailable"]),
+                     help="Briefs with this status (repeatable)."),
+        click.option("--withdrawn", type=click.Choice(["include", "exclude", "only"]),
+                     default="include", show_default=True,
+                     help="Pages since withdrawn from their site (their withdrawn_at is set)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def make_filters(params: dict[str, Any]) -> Filters:
+    """Filters from the options of :func:`filter_options`; checks the date range."""
+    since, until = params.get("since"), params.get("until")
+    if since and until and since > until:
+        raise UserError(f"--since {since} is after --until {until}")
+    return Filters(
+        kind=params.get("kind"),
+        since=since,
+        until=until,
+        sections=tuple(params.get("sections", ())),
+        departments=tuple(params.get("departments", ())),
+        sites=tuple(params.get("sites", ())),
+        statuses=tuple(params.get("statuses", ())),
+        withdrawn=params.get("withdrawn", "include"),
+    )
+
+
 @cli.command()
 @db_option
 @click.option(
@@ -242,24 +311,34 @@ def format_run_summary(run: dict[str, Any], db: Path) -> str:
     required=True,
     help="csv, json (one array) or jsonl (one record per line).",
 )
-@click.option("--kind", type=click.Choice(["news", "brief"]), help="Only this kind of record.")
-@click.option("--since", type=IsoDate(), help="Published on or after DATE (YYYY-MM-DD).")
-@click.option("--until", type=IsoDate(), help="Published on or before DATE (YYYY-MM-DD).")
+@filter_options
+@click.option(
+    "--fields",
+    callback=_fields,
+    metavar="A,B,…",
+    help="Only these fields (comma-separated), always in the order of the README's contract.",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to FILE (replaced whole, only when the export succeeds) instead of stdout.",
 )
-@click.option("--bom", is_flag=True, help="Start the file with a UTF-8 BOM, for Excel.")
+@click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
+@click.option(
+    "--manifest",
+    is_flag=True,
+    help="Also write FILE.manifest.json: command, filters, record count, time, tool version "
+    "and the export's sha256 (needs -o).",
+)
 def export(
     db: Path,
     fmt: str,
-    kind: str | None,
-    since: str | None,
-    until: str | None,
+    fields: tuple[str, ...] | None,
     output: Path | None,
     bom: bool,
+    manifest: bool,
+    **filter_params: Any,
 ) -> None:
     """Export records, streaming, as CSV, JSON or JSON Lines.
 
@@ -268,23 +347,27 @@ def export(
     provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an empty value is an
     empty cell. Dates are ISO 8601.
     """
-    if since and until and since > until:
-        raise UserError(f"--since {since} is after --until {until}")
+    filters = make_filters(filter_params)
     if output is not None and not output.parent.is_dir():
         raise UserError(f"cannot write {output}: no folder {output.parent}")
+    if manifest and output is None:
+        raise UserError("--manifest needs -o FILE: the manifest is written beside it")
+    columns = fields or fields_for(filters.kind)
     with open_archive(db) as archive:
-        rows = archive.records(Filters(kind=kind, since=since, until=until))
-        fields = fields_for(kind)
+        rows = archive.records(filters)
         if output is None:
             out = utf8_stdout()
             if bom:
                 out.write("\ufeff")
-            write_records(rows, out, fmt, fields)
+            write_records(rows, out, fmt, columns)
             out.flush()
-        else:
-            with atomic_output(output, bom=bom) as f:
-                count = write_records(rows, f, fmt, fields)
-            click.echo(f"wrote {count} records to {output}", err=True)
+            return
+        with atomic_output(output, bom=bom) as f:
+            count = write_records(rows, f, fmt, columns)
+    click.echo(f"wrote {count} records to {output}", err=True)
+    if manifest:
+        path = write_manifest(output, db=db, fmt=fmt, fields=columns, filters=filters, count=count)
+        click.echo(f"wrote {path}", err=True)
 
 
 # -- stats, runs ---------------------------------------------------------------------------

@@ -7,17 +7,24 @@ every record, then those of news, then those of briefs.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
+from archiver import __version__
+from archiver.store import Filters, utc_now
+
 COMMON_FIELDS = (
     "url", "kind", "site", "title", "published", "body",
-    "fetched_at", "http_status", "sha256", "extractor_version", "parse_warnings", "provenance",
+    "fetched_at", "http_status", "sha256", "extractor_version", "version", "withdrawn_at",
+    "parse_warnings", "provenance",
 )  # fmt: skip
 NEWS_FIELDS = (
     "sections", "department", "contributor", "reviewer", "cites", "attachments", "images",
@@ -119,3 +126,41 @@ def atomic_output(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def write_manifest(
+    export_path: Path,
+    *,
+    db: Path,
+    fmt: str,
+    fields: tuple[str, ...],
+    filters: Filters,
+    count: int,
+) -> Path:
+    """Write ``<export>.manifest.json`` beside an export, so the dataset can be cited and checked.
+
+    It names the command, the filters, the record count, the time, the tool's version and the
+    sha256 and size of the export file.
+    """
+    digest = hashlib.sha256()
+    with export_path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    manifest = {
+        "file": export_path.name,
+        "sha256": digest.hexdigest(),
+        "bytes": export_path.stat().st_size,
+        "records": count,
+        "format": fmt,
+        "fields": list(fields),
+        "filters": {k: v for k, v in asdict(filters).items() if v not in (None, (), "include")},
+        "archive": str(db),
+        "command": " ".join(["archiver", *sys.argv[1:]]),
+        "created_at": utc_now(),
+        "tool": "edu-news-archiver",
+        "tool_version": __version__,
+    }
+    path = export_path.with_name(export_path.name + ".manifest.json")
+    with atomic_output(path) as f:
+        f.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return path

@@ -52,25 +52,54 @@ def utc_now() -> str:
 
 @dataclass
 class Filters:
-    """Which records a query or an export selects."""
+    """Which records a query or an export selects. Every condition is optional."""
 
     kind: str | None = None
     since: str | None = None  # YYYY-MM-DD, inclusive, on ``published``
     until: str | None = None  # YYYY-MM-DD, inclusive
+    sections: tuple[str, ...] = ()  # listed under any of these
+    departments: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # brief status
+    withdrawn: Literal["include", "exclude", "only"] = "include"
+    #: an extra SQL condition over ``d`` with its parameters (e.g. a full-text match)
+    extra: tuple[str, tuple[Any, ...]] | None = None
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL condition (over alias ``d``) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
+
+        def add(clause: str, *values: Any) -> None:
+            clauses.append(clause)
+            params.extend(values)
+
+        def one_of(column: str, values: tuple[str, ...]) -> None:
+            if values:
+                add(f"{column} IN ({', '.join('?' * len(values))})", *values)
+
         if self.kind:
-            clauses.append("d.kind = ?")
-            params.append(self.kind)
+            add("d.kind = ?", self.kind)
         if self.since:
-            clauses.append("substr(d.published, 1, 10) >= ?")
-            params.append(self.since)
+            add("substr(d.published, 1, 10) >= ?", self.since)
         if self.until:
-            clauses.append("substr(d.published, 1, 10) <= ?")
-            params.append(self.until)
+            add("substr(d.published, 1, 10) <= ?", self.until)
+        if self.sections:
+            marks = ", ".join("?" * len(self.sections))
+            add(
+                f"EXISTS (SELECT 1 FROM {SECTIONS} s WHERE s.url = d.url "
+                f"AND s.section IN ({marks}))",
+                *self.sections,
+            )
+        one_of("d.department", self.departments)
+        one_of("d.site", self.sites)
+        one_of("d.status", self.statuses)
+        if self.withdrawn == "exclude":
+            add("d.withdrawn_at IS NULL")
+        elif self.withdrawn == "only":
+            add("d.withdrawn_at IS NOT NULL")
+        if self.extra:
+            add(f"({self.extra[0]})", *self.extra[1])
         return (" AND ".join(clauses) or "1"), params
 
 

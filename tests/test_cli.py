@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from archiver import __version__
 from archiver.cli import cli
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
 from archiver.store import Archive
@@ -184,3 +186,61 @@ def test_version_and_help() -> None:
     assert run("--version").stdout.startswith("archiver, version ")
     help_text = run("export", "--help").stdout
     assert "JSON text" in help_text  # how list fields are written in CSV is stated
+
+
+def jsonl(result: Result) -> list[dict[str, object]]:
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("options", "titles"),
+    [
+        (["--section", "头条新闻"], ["第二篇"]),
+        (["--section", "头条新闻", "--section", "综合新闻"],
+         ["我校召开创先争优活动推进会", "第二篇"]),
+        (["--department", "党建工作处(巡察办公室)"], ["第二篇"]),
+        (["--site", "kxfzg.bjedu.gov.cn"], ["工作简报第12期"]),
+        (["--status", "archived"], ["工作简报第12期"]),
+        (["--status", "live"], []),
+        (["--withdrawn", "only"], ["第二篇"]),
+        (["--withdrawn", "exclude", "--kind", "news"], ["我校召开创先争优活动推进会"]),
+    ],
+)  # fmt: skip
+def test_export_filters(db: Path, options: list[str], titles: list[str]) -> None:
+    with Archive.open(db) as archive:
+        url = "https://xww.bucea.edu.cn/ttxw/0123456789abcdef0123456789abcdef.htm"
+        archive.mark_withdrawn(url, "2026-12-01T00:00:00Z")
+    records = jsonl(run("export", "--db", str(db), "--format", "jsonl", *options))
+    assert [r["title"] for r in records] == titles
+    assert all(
+        r["withdrawn_at"] == "2026-12-01T00:00:00Z" for r in records if r["title"] == "第二篇"
+    )
+
+
+def test_fields_are_selected_in_the_contract_order(db: Path) -> None:
+    args = ["export", "--db", str(db), "--format", "csv", "--kind", "news"]
+    result = run(*args, "--fields", "title,url,sections")
+    header = result.stdout.splitlines()[0]
+    assert header == "url,title,sections"
+    line = one_line_error(run(*args, "--fields", "title,status"))
+    assert "unknown field status" in line
+
+
+def test_manifest_describes_and_checks_the_export(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "briefs.json"
+    result = run(
+        "export", "--db", str(db), "--format", "json", "--kind", "brief", "-o", str(out),
+        "--manifest", "--since", "2011-01-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((tmp_path / "briefs.json.manifest.json").read_text())
+    assert manifest["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert manifest["records"] == 1
+    assert manifest["filters"] == {"kind": "brief", "since": "2011-01-01"}
+    assert manifest["format"] == "json"
+    assert manifest["fields"][:2] == ["url", "kind"]
+    assert manifest["tool"] == "edu-news-archiver"
+    assert manifest["tool_version"] == __version__
+    line = one_line_error(run("export", "--db", str(db), "--format", "json", "--manifest"))
+    assert "--manifest needs -o" in line
