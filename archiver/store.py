@@ -350,7 +350,9 @@ class Archive:
         """One record with its export fields and capture details, or None."""
         return next(self.records(Filters(), url=url), None)
 
-    def records(self, filters: Filters | None = None, *, url: str | None = None) -> Iterator[dict[str, Any]]:
+    def records(
+        self, filters: Filters | None = None, *, url: str | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stream every selected record as a dict of export fields, list fields decoded.
 
         One SQL query with a cursor: the archive is never held in memory.
