@@ -19,12 +19,14 @@ import click
 
 from archiver import __version__, config
 from archiver.export import (
+    CITATION_FIELDS,
     FORMATS,
     atomic_output,
     export_record,
     fields_for,
     write_manifest,
     write_records,
+    write_rows,
 )
 from archiver.store import Archive, ArchiveError, Filters
 
@@ -368,6 +370,35 @@ def export(
     if manifest:
         path = write_manifest(output, db=db, fmt=fmt, fields=columns, filters=filters, count=count)
         click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv, json or jsonl.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to FILE instead of stdout.")
+@click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
+def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
+    """Export the citation graph: one row per news article, cited brief and way it was found.
+
+    Columns: news_url, news_title, news_published, brief_url, brief_title, brief_status,
+    how (link: an <a href> in the body; text: an address written as plain text), position
+    (the citation's order in the article).
+    """  # fmt: skip
+    if output is not None and not output.parent.is_dir():
+        raise UserError(f"cannot write {output}: no folder {output.parent}")
+    with open_archive(db) as archive:
+        rows = archive.citation_rows()
+        if output is None:
+            out = utf8_stdout()
+            if bom:
+                out.write("\ufeff")
+            write_rows(rows, out, fmt, CITATION_FIELDS)
+            return
+        with atomic_output(output, bom=bom) as f:
+            count = write_rows(rows, f, fmt, CITATION_FIELDS)
+    click.echo(f"wrote {count} citations to {output}", err=True)
 
 
 # -- stats, runs ---------------------------------------------------------------------------

@@ -34,6 +34,10 @@ LIST_FIELDS = frozenset(
     {"parse_warnings", "sections", "cites", "attachments", "images", "cited_by"}
 )
 FORMATS = ("csv", "json", "jsonl")
+CITATION_FIELDS = (
+    "news_url", "news_title", "news_published", "brief_url", "brief_title", "brief_status",
+    "how", "position",
+)  # fmt: skip
 
 
 def fields_for(kind: str | None) -> tuple[str, ...]:
@@ -66,8 +70,18 @@ def write_records(
     fmt: str,
     fields: tuple[str, ...],
 ) -> int:
-    """Write ``rows`` to ``out`` in ``fmt``; return how many were written."""
-    records = (export_record(row, fields) for row in rows)
+    """Write stored records to ``out`` as export records in ``fmt``; return the count."""
+    return write_rows((export_record(row, fields) for row in rows), out, fmt, fields)
+
+
+def write_rows(
+    records: Iterable[dict[str, Any]],
+    out: IO[str],
+    fmt: str,
+    fields: tuple[str, ...],
+) -> int:
+    """Write ``records`` (dicts holding ``fields``) to ``out`` in ``fmt``; return the count."""
+    records = iter(records)
     if fmt == "csv":
         return _write_csv(records, out, fields)
     if fmt == "jsonl":

@@ -383,6 +383,21 @@ class Archive:
                 row[column] = json.loads(row[column]) if row[column] else None
             yield row
 
+    def citation_rows(self) -> Iterator[dict[str, Any]]:
+        """The citation graph joined with titles and brief status, for export."""
+        cursor = self.db.execute(
+            f"""SELECT c.news_url, n.title AS news_title, n.published AS news_published,
+                       c.brief_url, b.title AS brief_title, b.status AS brief_status,
+                       c.how, c.position
+                FROM {CITATIONS} c
+                JOIN {DOCUMENTS} n ON n.url = c.news_url
+                LEFT JOIN {DOCUMENTS} b ON b.url = c.brief_url
+                ORDER BY n.published, c.news_url, c.position, c.how"""
+        )
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            yield dict(zip(names, values, strict=True))
+
     def citations(self) -> Iterator[dict[str, Any]]:
         """The citation graph, one row per (news, brief, how)."""
         yield from self.db.table(CITATIONS).rows_where(order_by="news_url, position")

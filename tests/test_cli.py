@@ -244,3 +244,21 @@ def test_manifest_describes_and_checks_the_export(db: Path, tmp_path: Path) -> N
     assert manifest["tool_version"] == __version__
     line = one_line_error(run("export", "--db", str(db), "--format", "json", "--manifest"))
     assert "--manifest needs -o" in line
+
+
+def test_citation_graph_exports_as_csv(db: Path) -> None:
+    result = run("citations", "--db", str(db))
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows == [
+        {
+            "news_url": NEWS_URL,
+            "news_title": "我校召开创先争优活动推进会",
+            "news_published": "2011-04-11",
+            "brief_url": BRIEF_URL,
+            "brief_title": "工作简报第12期",
+            "brief_status": "archived",
+            "how": "text",
+            "position": "0",
+        }
+    ]
