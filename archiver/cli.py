@@ -201,6 +201,8 @@ def crawl(
     if log_file is not None:
         overrides["LOG_FILE"] = str(log_file)
         overrides["LOG_FILE_APPEND"] = True
+    elif sys.stderr.isatty():  # a person is watching; never under cron or systemd
+        overrides["EXTENSIONS"] = {"archiver.crawl.progress.ProgressLine": 500}
     overrides.update(scrapy_settings)
     log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
     try:

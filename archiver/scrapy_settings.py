@@ -27,13 +27,15 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
 RETRY_BACKOFF_MAX = 60.0
+# A dead bureau site is expected (its briefs come from the web archive): not an error line.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.crawl.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
-EXTENSIONS = {"archiver.crawl.progress.ProgressLine": 500}
+# `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
 # -s ARCHIVER_DB=... or $ARCHIVER_DB (read by the spider's settings hook below).

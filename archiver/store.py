@@ -269,6 +269,16 @@ class Archive:
         """The URLs of every archived attachment file."""
         return {url for (url,) in self.db.execute(f"SELECT url FROM {FILES}")}
 
+    def known_citations(self) -> dict[str, list[str]]:
+        """news URL -> the brief URLs it cites, as stored."""
+        cited: dict[str, list[str]] = {}
+        for news_url, brief_url in self.db.execute(
+            f"SELECT news_url, brief_url FROM {CITATIONS} ORDER BY news_url, position"
+        ):
+            if brief_url not in cited.setdefault(news_url, []):
+                cited[news_url].append(brief_url)
+        return cited
+
     def known_pages(self) -> dict[str, dict[str, Any]]:
         """Every stored page with what an incremental crawl needs to know of it."""
         return {

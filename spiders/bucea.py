@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -67,6 +68,7 @@ class BuceaNewsSpider(scrapy.Spider):
         # what the archive already holds: url -> {kind, etag, last_modified, status}
         self.known: dict[str, dict[str, Any]] = {}
         self.known_files: set[str] = set()
+        self.known_cites: dict[str, list[str]] = {}
         # article URL -> labels of the lists it was seen on before it was parsed
         self._pending_sections: dict[str, list[str]] = {}
         self._parsed: set[str] = set()
@@ -88,6 +90,7 @@ class BuceaNewsSpider(scrapy.Spider):
         with Archive.open(db_path, create=True) as archive:
             self.known = archive.known_pages()
             self.known_files = archive.known_files()
+            self.known_cites = archive.known_citations()
         for url in self.start_urls:
             yield Request(
                 url, callback=self.parse_list, errback=self.page_failed, cb_kwargs={"lst": url}
@@ -145,6 +148,8 @@ class BuceaNewsSpider(scrapy.Spider):
         """An article (``url`` as listed): its record, then its briefs and files."""
         if response.status in _KNOWN_PAGE_STATUSES:
             yield from self._known_page_status(response, url)
+            # unchanged or withdrawn, its stored citations are still followed
+            yield from self._brief_requests(self.known_cites.get(url, []))
             return
         doc = self._extract(response, url)
         if not isinstance(doc, News):
@@ -155,13 +160,7 @@ class BuceaNewsSpider(scrapy.Spider):
                 doc.sections.append(label)
         self._parsed.add(url)
         yield doc
-        for cite in doc.cites:
-            known = self.known.get(cite.url)
-            if known and known["status"] == "archived" and not self.full:
-                continue  # an archived capture does not change
-            yield self._page_request(
-                cite.url, self.parse_brief, self.brief_failed, cb_kwargs={"brief_url": cite.url}
-            )
+        yield from self._brief_requests([cite.url for cite in doc.cites])
         files = doc.attachments + (doc.images if self.with_images else [])
         for file_url in files:
             if file_url in self.known_files and not self.full:
@@ -173,10 +172,26 @@ class BuceaNewsSpider(scrapy.Spider):
                 cb_kwargs={"news_url": url, "file_url": file_url},
             )
 
+    def _brief_requests(self, brief_urls: list[str]) -> Iterator[Request]:
+        for brief_url in brief_urls:
+            known = self.known.get(brief_url)
+            if known and known["status"] == "archived" and not self.full:
+                continue  # an archived capture does not change; --full looks for it live again
+            yield self._page_request(
+                brief_url, self.parse_brief, self.brief_failed, cb_kwargs={"brief_url": brief_url}
+            )
+
     def page_failed(self, failure: Failure) -> None:
-        """A list or article page that could not be fetched: counted as an error."""
-        self._count("errors")
+        """A list or article page that could not be fetched: counted as an error.
+
+        A page robots.txt forbids is skipped on purpose, not an error.
+        """
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            self._count("skipped")
+            logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
+            return
+        self._count("errors")
         logger.error("failed to fetch %s: %s", request.url, _reason(failure))
 
     def _known_page_status(

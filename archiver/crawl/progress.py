@@ -1,4 +1,4 @@
-"""A one-line progress display on stderr, only when stderr is a terminal (never under cron)."""
+"""A one-line progress display on stderr; ``archiver crawl`` enables it on a terminal only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
@@ -21,8 +20,6 @@ class ProgressLine:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not sys.stderr.isatty():
-            raise NotConfigured("stderr is not a terminal")
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
