@@ -1,0 +1,184 @@
+"""Downloader middleware: write every HTTP exchange of the crawl to WARC files.
+
+Where it sits: priority 950, above every built-in downloader middleware (the highest,
+HttpCacheMiddleware, is 900). ``process_response`` runs from the downloader outwards, so it
+sees each response first, exactly as the download handler produced it:
+
+- before RedirectMiddleware (600) and BackoffRetryMiddleware (550) turn a 3xx or a 503 into
+  a new request, so redirects and failed tries are captured too;
+- before HttpCompressionMiddleware (590) decodes the body, so a gzip page is stored as the
+  gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.warc`);
+- robots.txt and the web archive's API replies are ordinary downloads through this chain.
+
+``process_request`` runs last, just before the download, and marks the request; a response
+without the mark never went over the network (an HTTP-cache hit, or one made up by another
+middleware) and is not written. Likewise an exception raised before the download (robots.txt
+forbidding a URL, an off-site request) is not a failed exchange.
+
+Callbacks and errbacks find the capture in ``response.meta["warc_capture"]`` (a
+:class:`archiver.warc.CaptureRef`) — for a redirected request, the capture of the final
+response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from pathlib import Path
+from typing import Self
+from urllib.parse import urldefrag, urlsplit
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Request, Response
+from scrapy.settings import BaseSettings
+
+from archiver import config
+from archiver.warc import WarcWriter
+
+logger = logging.getLogger(__name__)
+
+#: ``request.meta`` / ``response.meta`` key of the response's :class:`CaptureRef`.
+CAPTURE_META = "warc_capture"
+_SENT_META = "_warc_sent"  # set by process_request: this request reached the downloader
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class WarcCaptureMiddleware:
+    """Write each request and the response it got (or its failure) with a :class:`WarcWriter`.
+
+    Settings: ``ARCHIVER_WARC_ENABLED`` (default True), ``ARCHIVER_WARC_DIR`` (default
+    ``warc/`` beside ``ARCHIVER_DB``), ``ARCHIVER_WARC_MAX_BYTES`` (default 1 GB).
+    """
+
+    def __init__(self, writer: WarcWriter):
+        self.writer = writer
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_WARC_ENABLED", True):
+            raise NotConfigured("ARCHIVER_WARC_ENABLED is off")
+        writer = WarcWriter(
+            warc_dir(settings),
+            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES", 1_000_000_000),
+            info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
+        )
+        middleware = cls(writer)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_request(self, request: Request) -> None:
+        request.meta[_SENT_META] = True
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not request.meta.pop(_SENT_META, False):
+            return response
+        # The handler measures download_latency from sending the request to the response
+        # headers: taking it off now gives about when the request went out. A time taken in
+        # process_request would be too early: it precedes the download-delay wait.
+        now = datetime.now(UTC)
+        sent = now - timedelta(seconds=float(request.meta.get("download_latency") or 0))
+        request.meta[CAPTURE_META] = self.writer.write_exchange(
+            response.url,
+            request.method,
+            sent_headers(request),
+            request.body,
+            response.status,
+            _reason(response.status),
+            header_pairs(response.headers),
+            response.body,
+            fetched_at=sent,
+            ip=str(response.ip_address) if response.ip_address else None,
+            protocol=_http_version(response.protocol),
+            request_target=request_target(request),
+        )
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        # A retry copies meta: drop the previous try's capture so it is not taken for this one.
+        request.meta.pop(CAPTURE_META, None)
+        if request.meta.pop(_SENT_META, False):
+            reason = f"{type(exception).__name__}: {exception}".strip()
+            self.writer.write_failure(request.url, reason, datetime.now(UTC))
+
+    def spider_closed(self) -> None:
+        self.writer.close()
+
+
+def warc_dir(settings: BaseSettings) -> Path:
+    """``ARCHIVER_WARC_DIR``, else ``warc/`` in the folder of the archive database."""
+    configured = settings.get("ARCHIVER_WARC_DIR")
+    if configured:
+        return Path(configured)
+    db = settings.get("ARCHIVER_DB") or config.db_path()
+    return Path(db).parent / "warc"
+
+
+def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:
+    """The crawl's settings for the ``warcinfo`` record (field names as in WARC 1.1 annex)."""
+    info = {
+        "http-header-user-agent": settings.get("USER_AGENT") or "",
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "bureau-hosts": json.dumps(settings.getlist("ARCHIVER_BUREAU_HOSTS")),
+    }
+    if start_urls:
+        info["start-urls"] = json.dumps(list(start_urls))
+    return info
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy's headers (bytes keys, lists of bytes values) as (name, value) text pairs.
+
+    latin-1 maps every byte to one character, so the bytes survive the round trip.
+    """
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+def sent_headers(request: Request) -> list[tuple[str, str]]:
+    """The request headers as sent: Scrapy's, plus the Host and Content-Length Twisted adds."""
+    pairs = header_pairs(request.headers)
+    names = {name.lower() for name, _ in pairs}
+    if "host" not in names:
+        pairs.insert(0, ("Host", _host(request.url)))
+    if request.body and "content-length" not in names:
+        pairs.append(("Content-Length", str(len(request.body))))
+    return pairs
+
+
+def request_target(request: Request) -> str:
+    """The request line's target: absolute through a plain-HTTP proxy, else path and query."""
+    url = urldefrag(request.url)[0]
+    parts = urlsplit(url)
+    if request.meta.get("proxy") and parts.scheme == "http":
+        return url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    if parts.port is not None and parts.port == _DEFAULT_PORTS.get(parts.scheme):
+        host = host.rsplit(":", 1)[0]
+    return host
+
+
+def _http_version(protocol: str | None) -> str:
+    # warcio reads back only HTTP/1.x status lines; an HTTP/2 exchange is stored as 1.1.
+    return protocol if protocol in ("HTTP/1.0", "HTTP/1.1") else "HTTP/1.1"
+
+
+def _reason(status: int) -> str:
+    # Scrapy drops the reason phrase the server sent; the standard one stands in for it.
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
