@@ -42,6 +42,7 @@ class Capture:
     last_modified: str | None = None
     warc_file: str | None = None  # the WARC file (relative to the warc folder) holding it
     warc_offset: int | None = None  # byte offset of its response record
+    warc_payload_sha256: str | None = None  # of the payload as sent (may be content-encoded)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class FileCapture:
     http_status: int
     warc_file: str | None = None
     warc_offset: int | None = None
+    warc_payload_sha256: str | None = None
 
 
 @dataclass

@@ -117,6 +117,7 @@ def m003_captures_versions_files(db: Database) -> None:
         ("last_modified", str),
         ("warc_file", str),
         ("warc_offset", int),
+        ("warc_payload_sha256", str),
         ("version", int),
         ("withdrawn_at", str),
         ("checked_at", str),  # the last time a crawl saw the page unchanged (e.g. a 304)
@@ -134,6 +135,8 @@ def m003_captures_versions_files(db: Database) -> None:
             "extractor_version": str,
             "warc_file": str,
             "warc_offset": int,
+            "warc_payload_sha256": str,
+            "content_type": str,
             **{column: str for column in VERSIONED_COLUMNS},
             "cites": str,  # JSON array of [url, how]
         },
@@ -143,8 +146,8 @@ def m003_captures_versions_files(db: Database) -> None:
     columns = ", ".join(VERSIONED_COLUMNS)
     db.execute(
         f"INSERT INTO {VERSIONS} (url, version, fetched_at, sha256, extractor_version, "
-        f"warc_file, warc_offset, {columns}) SELECT url, 1, fetched_at, sha256, "
-        f"extractor_version, NULL, NULL, {columns} FROM {DOCUMENTS}"
+        f"{columns}) SELECT url, 1, fetched_at, sha256, extractor_version, {columns} "
+        f"FROM {DOCUMENTS}"
     )
     db.table(FILES).create(
         {
@@ -157,6 +160,7 @@ def m003_captures_versions_files(db: Database) -> None:
             "http_status": int,
             "warc_file": str,
             "warc_offset": int,
+            "warc_payload_sha256": str,
         },
         pk="url",
     )

@@ -33,7 +33,14 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.crawl.middlewares.BackoffRetryMiddleware": 550,
+    # above every built-in middleware: sees each raw exchange before retries, redirects and
+    # decompression act on it
+    "archiver.crawl.warc_middleware.WarcCaptureMiddleware": 950,
 }
+# Raw captures: WARC 1.1 files, gzip per record, rotated by size.
+ARCHIVER_WARC_ENABLED = True
+ARCHIVER_WARC_DIR = None  # default: warc/ beside ARCHIVER_DB
+ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
 # `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 

@@ -236,6 +236,8 @@ class Archive:
             extractor_version=row["extractor_version"],
             warc_file=row["warc_file"],
             warc_offset=row["warc_offset"],
+            warc_payload_sha256=row["warc_payload_sha256"],
+            content_type=row["content_type"],
             cites=json.dumps(cites, ensure_ascii=False),
         )
         self.db.table(VERSIONS).upsert(version, pk=("url", "version"))
@@ -467,6 +469,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "last_modified": capture.last_modified if capture else None,
         "warc_file": capture.warc_file if capture else None,
         "warc_offset": capture.warc_offset if capture else None,
+        "warc_payload_sha256": capture.warc_payload_sha256 if capture else None,
     }
     if isinstance(doc, News):
         row.update(

@@ -36,6 +36,7 @@ from archiver.records import (
     Withdrawal,
 )
 from archiver.store import Archive, utc_now
+from archiver.warc import CaptureRef
 
 logger = logging.getLogger(__name__)
 
@@ -213,17 +214,18 @@ class BuceaNewsSpider(scrapy.Spider):
         self, response: Response, news_url: str, file_url: str
     ) -> Iterator[FileCapture]:
         """An attachment (or image): archived and hashed, linked to its article."""
-        capture = response.meta.get("warc_capture")
+        ref = response.meta.get("warc_capture")
         yield FileCapture(
             url=file_url,
             news_url=news_url,
             sha256=hashlib.sha256(response.body).hexdigest(),
             size=len(response.body),
             content_type=_header(response, b"Content-Type"),
-            fetched_at=utc_now(),
+            fetched_at=_fetch_time(ref),
             http_status=response.status,
-            warc_file=getattr(capture, "warc_file", None),
-            warc_offset=getattr(capture, "offset", None),
+            warc_file=ref.warc_file if ref else None,
+            warc_offset=ref.offset if ref else None,
+            warc_payload_sha256=ref.payload_sha256 if ref else None,
         )
 
     def file_failed(self, failure: Failure) -> None:
@@ -365,16 +367,17 @@ class BuceaNewsSpider(scrapy.Spider):
     def _extract(self, response: Response, url: str) -> Document:
         content_type = _header(response, b"Content-Type")
         doc = extract_document(response.body, url, content_type, bureau_hosts=self.bureau_hosts)
-        capture = response.meta.get("warc_capture")
+        ref = response.meta.get("warc_capture")
         doc.capture = Capture(
-            fetched_at=utc_now(),
+            fetched_at=_fetch_time(ref),
             http_status=response.status,
             sha256=hashlib.sha256(response.body).hexdigest(),
             content_type=content_type,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            warc_file=getattr(capture, "warc_file", None),
-            warc_offset=getattr(capture, "offset", None),
+            warc_file=ref.warc_file if ref else None,
+            warc_offset=ref.offset if ref else None,
+            warc_payload_sha256=ref.payload_sha256 if ref else None,
         )
         return doc
 
@@ -384,6 +387,11 @@ class BuceaNewsSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"archiver/{key}")
+
+
+def _fetch_time(ref: CaptureRef | None) -> str:
+    """The fetch time, to the second: the WARC record's own when there is one."""
+    return ref.fetched_at[:19] + "Z" if ref else utc_now()
 
 
 def _header(response: Response, name: bytes) -> str | None:

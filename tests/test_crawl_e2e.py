@@ -1,0 +1,209 @@
+"""End to end: `archiver crawl` over HTTP through a local proxy, then `archiver export`.
+
+The local web serves a mirror of the news site, a live bureau site (jw.beijing.gov.cn), the web
+archive, and the dead 2011 campaign site (kxfzg.bjedu.gov.cn). The crawl runs in a subprocess
+(Twisted's reactor cannot restart in one process) with the real hostnames, routed by
+``http_proxy``/``https_proxy``. Every field of the export is checked against the facts the
+pages were rendered from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
+from archiver.warc import read_capture
+from tests.mockweb import MockWeb, World
+from tests.test_warc import warcio_cli
+
+FAST = [
+    "--set", "DOWNLOAD_DELAY=0",
+    "--set", "AUTOTHROTTLE_ENABLED=False",
+    "--set", "RETRY_BACKOFF_BASE=0",
+]  # fmt: skip
+
+
+def archiver(
+    web: MockWeb, *args: str, cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a subprocess whose traffic goes to the mock web."""
+    env = {**os.environ, **web.env()}
+    env.pop("ARCHIVER_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def crawl(web: MockWeb, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return archiver(web, "crawl", "--db", str(db), *FAST, *extra, cwd=db.parent)
+
+
+def export(web: MockWeb, db: Path, *extra: str) -> list[dict[str, Any]]:
+    result = archiver(web, "export", "--db", str(db), "--format", "jsonl", *extra, cwd=db.parent)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def served_sha256(world: World, url: str) -> str:
+    parts = urlsplit(url)
+    page = world.page(parts.hostname or "", parts.path)
+    assert page is not None, url
+    return hashlib.sha256(page.body).hexdigest()
+
+
+@pytest.fixture
+def first_crawl(
+    mockweb: MockWeb, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], Path, list[dict[str, Any]]]:
+    db = tmp_path / "archive.db"
+    result = crawl(mockweb, db)
+    return result, db, export(mockweb, db)
+
+
+def test_crawl_summary_and_exit(first_crawl: Any, world: World) -> None:
+    result, _db, _records = first_crawl
+    assert result.returncode == 0, result.stderr
+    expected = world.expected
+    n_live, n_archived, n_unavailable = (
+        len(expected.briefs_with_status(s)) for s in ("live", "archived", "unavailable")
+    )
+    assert f"news      {len(expected.articles)} new, 0 updated, 0 unchanged" in result.stdout
+    assert f"{n_live} live, {n_archived} archived, {n_unavailable} unavailable" in result.stdout
+    assert "errors    0" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_every_news_field(first_crawl: Any, world: World) -> None:
+    _result, _db, records = first_crawl
+    news = {r["url"]: r for r in records if r["kind"] == "news"}
+    assert set(news) == {a.url for a in world.expected.articles}
+    for fact in world.expected.articles:
+        r = news[fact.url]
+        assert list(r) == list(COMMON_FIELDS + NEWS_FIELDS + BRIEF_FIELDS)
+        assert r["site"] == "xww.bucea.edu.cn"
+        assert r["title"] == fact.title
+        assert r["published"] == fact.published
+        assert r["department"] == fact.department
+        assert r["contributor"] == fact.contributor
+        assert r["reviewer"] == fact.reviewer
+        # every list it was found on, plus the column label the page itself prints
+        assert set(r["sections"]) == set(fact.sections) | {fact.column}, fact.url
+        assert r["cites"] == [c.url for c in fact.cites]
+        assert r["attachments"] == list(fact.attachments)
+        assert r["images"] == list(fact.images)
+        assert r["body"].splitlines() == list(fact.paragraphs), fact.url
+        for text in fact.must_contain:
+            assert text in r["body"]
+        own_text = "\n".join(fact.paragraphs)
+        for furniture in world.expected.boilerplate:
+            if furniture not in own_text:  # e.g. 西城校区 is in the footer and in a story
+                assert furniture not in r["body"], (fact.url, furniture)
+        assert r["http_status"] == 200
+        assert r["sha256"] == served_sha256(world, fact.url)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["fetched_at"])
+        assert r["parse_warnings"] == []
+        assert r["provenance"]["title"] == "h2.detail-title"
+        assert r["version"] == 1 and r["withdrawn_at"] is None
+        for name in BRIEF_FIELDS:
+            assert r[name] is None
+
+
+def test_every_brief_field(first_crawl: Any, world: World) -> None:
+    _result, _db, records = first_crawl
+    briefs = {r["url"]: r for r in records if r["kind"] == "brief"}
+    assert set(briefs) == {b.url for b in world.expected.briefs}
+    citing: dict[str, set[str]] = {}
+    for article in world.expected.articles:
+        for cite in article.cites:
+            citing.setdefault(cite.url, set()).add(article.url)
+    for fact in world.expected.briefs:
+        r = briefs[fact.url]
+        assert list(r) == list(COMMON_FIELDS + NEWS_FIELDS + BRIEF_FIELDS)
+        assert (r["status"], r["title"], r["published"], r["source"]) == (
+            fact.status, fact.title, fact.published, fact.source,
+        ), fact.url  # fmt: skip
+        assert set(r["cited_by"]) == citing[fact.url]
+        assert r["site"] == urlsplit(fact.url).hostname
+        for name in NEWS_FIELDS:
+            assert r[name] is None
+        if fact.status == "live":
+            assert r["archived_url"] is None and r["archived_at"] is None
+            assert r["sha256"] == served_sha256(world, fact.url)
+            assert r["parse_warnings"] == []
+        elif fact.status == "archived":
+            assert (
+                r["archived_url"] == f"https://web.archive.org/web/{fact.capture_ts}id_/{fact.url}"
+            )
+            assert r["archived_at"] == fact.archived_at
+            (capture,) = [
+                c for c in world.archive.captures(fact.url) if c.timestamp == fact.capture_ts
+            ]
+            assert r["sha256"] == hashlib.sha256(capture.body).hexdigest()
+            assert r["parse_warnings"][0].startswith("live site failed: HTTP ")
+            assert r["body"]
+        else:
+            assert r["archived_url"] is None and r["body"] == ""
+            assert r["fetched_at"] is None and r["sha256"] is None
+            assert r["parse_warnings"] == [
+                "live site failed: HTTP 502",
+                "no capture in the web archive",
+            ]
+
+
+def test_what_must_never_be_fetched(first_crawl: Any, mockweb: MockWeb, world: World) -> None:
+    requested = mockweb.requested_urls()
+    for url in world.expected.never_fetched:
+        assert url not in requested
+    # the web archive's rewritten replay (toolbar, rewritten links) is never asked for
+    replays = [u for u in requested if "web.archive.org/web/" in u]
+    assert replays and all(re.search(r"/web/\d{14}id_/", u) for u in replays)
+    user_agents = {e.headers.get("User-Agent") for e in mockweb.log if e.method == "GET"}
+    assert len(user_agents) == 1
+    assert user_agents.pop().startswith("edu-news-archiver/")
+
+
+def test_second_crawl_duplicates_nothing_and_fetches_no_article_in_full(
+    first_crawl: Any, mockweb: MockWeb, world: World
+) -> None:
+    _result, db, records = first_crawl
+    mockweb.clear_log()
+    again = crawl(mockweb, db)
+    assert again.returncode == 0, again.stderr
+    assert f"checked   {len(world.expected.articles) + 1} unchanged (HTTP 304)" in again.stdout
+    article_urls = {a.url for a in world.expected.articles}
+    full_fetches = [e for e in mockweb.log if e.url in article_urls and e.status == 200]
+    assert full_fetches == []
+    assert export(mockweb, db) == records  # the same records: nothing duplicated, nothing lost
+
+
+def test_every_record_points_at_its_warc_capture(first_crawl: Any) -> None:
+    _result, db, records = first_crawl
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT url, warc_file, warc_offset, warc_payload_sha256, sha256 FROM documents "
+            "WHERE status IS NOT 'unavailable'"
+        ).fetchall()
+    assert len(rows) == sum(1 for r in records if r.get("status") != "unavailable")
+    for url, warc_file, offset, payload_sha256, sha256 in rows:
+        capture = read_capture(db.parent / "warc", (warc_file, offset))
+        assert hashlib.sha256(capture.payload).hexdigest() == payload_sha256
+        assert hashlib.sha256(capture.body).hexdigest() == sha256, url
+        assert capture.status == 200
+    result = warcio_cli("check", *map(str, (db.parent / "warc").iterdir()))
+    assert result.returncode == 0, result.stdout + result.stderr
