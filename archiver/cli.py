@@ -520,7 +520,7 @@ def main() -> None:
 
 
 # Commands defined in their own modules (they import the helpers above).
-from archiver.commands_records import diff, history, show  # noqa: E402
+from archiver.commands_records import diff, history, reparse, show  # noqa: E402
 
-for _command in (show, history, diff):
+for _command in (show, history, diff, reparse):
     cli.add_command(_command)

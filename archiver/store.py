@@ -215,15 +215,7 @@ class Archive:
                 self._add_version(row, cites)
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, now)
-                self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [doc.url])
-                self.db.table(CITATIONS).insert_all(
-                    (
-                        {"news_url": doc.url, "brief_url": url, "how": how, "position": i}
-                        for i, (url, how) in enumerate(cites)
-                    ),
-                    pk=("news_url", "brief_url", "how"),
-                    ignore=True,
-                )
+                self._replace_citations(doc.url, cites)
         return outcome
 
     def _add_version(self, row: dict[str, Any], cites: list[tuple[str, str]]) -> None:
@@ -241,6 +233,49 @@ class Archive:
             cites=json.dumps(cites, ensure_ascii=False),
         )
         self.db.table(VERSIONS).upsert(version, pk=("url", "version"))
+
+    def capture_rows(self) -> Iterator[dict[str, Any]]:
+        """Every record's row (capture pointer included), in a stable order."""
+        yield from self.db.table(DOCUMENTS).rows_where(order_by="url")
+
+    def save_reparsed(self, doc: Document, *, dry_run: bool = False) -> list[str]:
+        """Replace a record's extracted fields in place (same capture, so no new version).
+
+        Returns the names of the fields that changed; with ``dry_run`` nothing is written.
+        """
+        row = document_row(doc)
+        cites: list[tuple[str, str]] = (
+            [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
+        )
+        with self.db.atomic():
+            old = self._row(doc.url)
+            if old is None:
+                raise ArchiveError(f"{doc.url} is not in the archive")
+            compared = (*CONTENT_COLUMNS, "parse_warnings", "provenance", "extractor_version")
+            changed = [c for c in compared if old[c] != row[c]]
+            if isinstance(doc, News) and self._citations(doc.url) != cites:
+                changed.append("cites")
+            if not changed or dry_run:
+                return changed
+            keep = "first_seen_at changed_at version run_id withdrawn_at checked_at".split()
+            row.update({column: old[column] for column in keep})
+            self.db.table(DOCUMENTS).upsert(row, pk="url")
+            self._add_version(row, cites)  # the current version, re-derived
+            if isinstance(doc, News):
+                self._add_sections(doc.url, doc.sections, row["fetched_at"] or utc_now())
+                self._replace_citations(doc.url, cites)
+        return changed
+
+    def _replace_citations(self, news_url: str, cites: list[tuple[str, str]]) -> None:
+        self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [news_url])
+        self.db.table(CITATIONS).insert_all(
+            (
+                {"news_url": news_url, "brief_url": url, "how": how, "position": i}
+                for i, (url, how) in enumerate(cites)
+            ),
+            pk=("news_url", "brief_url", "how"),
+            ignore=True,
+        )
 
     def mark_withdrawn(self, url: str, at: str) -> bool:
         """Mark a stored page withdrawn (it now answers 404/410); its last copy is kept.

@@ -1,0 +1,93 @@
+"""Rebuild records from their stored WARC captures with the current extractors, offline."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver.config import DEFAULT_BUREAU_HOSTS
+from archiver.extract import extract_document
+from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document
+from archiver.store import Archive
+from archiver.warc import WarcError, read_capture
+
+
+@dataclass
+class ReparseReport:
+    """What a reparse did: records read, records changed, and changes per field."""
+
+    records: int = 0
+    changed: int = 0
+    skipped: int = 0  # records without a capture (unavailable briefs)
+    failed: list[str] = field(default_factory=list)  # "url: reason"
+    fields: Counter[str] = field(default_factory=Counter)
+
+
+def reparse_archive(
+    archive: Archive,
+    warc_dir: Path,
+    *,
+    bureau_hosts: Sequence[str] = DEFAULT_BUREAU_HOSTS,
+    dry_run: bool = False,
+) -> ReparseReport:
+    """Re-extract every record that has a capture, and store what changed (unless dry_run)."""
+    report = ReparseReport()
+    for row in archive.capture_rows():
+        if not row["warc_file"]:
+            report.skipped += 1
+            continue
+        report.records += 1
+        try:
+            captured = read_capture(warc_dir, (row["warc_file"], row["warc_offset"]))
+        except (WarcError, OSError) as exc:
+            report.failed.append(f"{row['url']}: {exc}")
+            continue
+        doc = extract_document(
+            captured.body, row["url"], row["content_type"], bureau_hosts=bureau_hosts
+        )
+        _keep_crawl_facts(doc, row)
+        changed = archive.save_reparsed(doc, dry_run=dry_run)
+        if changed:
+            report.changed += 1
+            report.fields.update(changed)
+    return report
+
+
+def _keep_crawl_facts(doc: Document, row: dict[str, Any]) -> None:
+    """Carry over what the crawl knew and the page cannot say: capture, brief status."""
+    doc.capture = Capture(
+        fetched_at=str(row["fetched_at"]),
+        http_status=int(row["http_status"] or 0),
+        sha256=str(row["sha256"]),
+        content_type=_opt(row["content_type"]),
+        etag=_opt(row["etag"]),
+        last_modified=_opt(row["last_modified"]),
+        warc_file=_opt(row["warc_file"]),
+        warc_offset=int(row["warc_offset"]) if row["warc_offset"] is not None else None,
+        warc_payload_sha256=_opt(row["warc_payload_sha256"]),
+    )
+    if isinstance(doc, Brief):
+        doc.status = row["status"]  # type: ignore[assignment]
+        doc.archived_url = _opt(row["archived_url"])
+        doc.archived_at = _opt(row["archived_at"])
+        crawl_notes = [w for w in _warnings(row) if w.startswith("live site failed")]
+        doc.parse_warnings[:0] = crawl_notes
+        if doc.archived_at and "archived_at" in _provenance(row):
+            doc.provenance["archived_at"] = _provenance(row)["archived_at"]
+    doc.extractor_version = EXTRACTOR_VERSION
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _warnings(row: dict[str, Any]) -> list[str]:
+    return list(json.loads(str(row["parse_warnings"] or "[]")))
+
+
+def _provenance(row: dict[str, Any]) -> dict[str, str]:
+    return dict(json.loads(str(row["provenance"] or "{}")))
