@@ -147,6 +147,14 @@ class FileCapture:
 
 
 @dataclass
+class ListWalked:
+    """A section list walked to its last page."""
+
+    start_url: str
+    at: str
+
+
+@dataclass
 class Listing:
     """A news article seen on a section list, reported after the article itself was stored."""
 

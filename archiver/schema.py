@@ -172,3 +172,16 @@ VERSIONED_COLUMNS = (
     "title published body department contributor reviewer attachments images "
     "source status archived_url archived_at"
 ).split()
+
+
+LIST_WALKS = "list_walks"
+
+
+@migrations()
+def m004_list_walks(db: Database) -> None:
+    """When each section list was last walked to its end.
+
+    An incremental crawl may stop a list early only once it has been walked whole: a crawl
+    killed half-way leaves the list unfinished, so the next run walks it all again.
+    """
+    db.table(LIST_WALKS).create({"start_url": str, "completed_at": str}, pk="start_url")

@@ -23,6 +23,7 @@ from archiver.schema import (
     CITATIONS,
     DOCUMENTS,
     FILES,
+    LIST_WALKS,
     RUNS,
     SECTIONS,
     VERSIONED_COLUMNS,
@@ -235,8 +236,15 @@ class Archive:
         self.db.table(VERSIONS).upsert(version, pk=("url", "version"))
 
     def capture_rows(self) -> Iterator[dict[str, Any]]:
-        """Every record's row (capture pointer included), in a stable order."""
-        yield from self.db.table(DOCUMENTS).rows_where(order_by="url")
+        """Every record's row (capture pointer included), in a stable order.
+
+        One row read at a time, and no read cursor left open while the caller writes.
+        """
+        urls = [url for (url,) in self.db.execute(f"SELECT url FROM {DOCUMENTS} ORDER BY url")]
+        for url in urls:
+            row = self._row(url)
+            if row is not None:
+                yield row
 
     def save_reparsed(self, doc: Document, *, dry_run: bool = False) -> list[str]:
         """Replace a record's extracted fields in place (same capture, so no new version).
@@ -301,6 +309,17 @@ class Archive:
         """Store the capture details of an attachment (url, news_url, sha256, size, …)."""
         with self.db.atomic():
             self.db.table(FILES).upsert(row, pk="url")
+
+    def mark_list_walked(self, start_url: str, at: str) -> None:
+        """Note that the list starting at ``start_url`` was walked to its end."""
+        with self.db.atomic():
+            self.db.table(LIST_WALKS).upsert(
+                {"start_url": start_url, "completed_at": at}, pk="start_url"
+            )
+
+    def walked_lists(self) -> set[str]:
+        """Start URLs of the lists that have been walked to their end at least once."""
+        return {url for (url,) in self.db.execute(f"SELECT start_url FROM {LIST_WALKS}")}
 
     def known_files(self) -> set[str]:
         """The URLs of every archived attachment file."""

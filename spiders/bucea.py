@@ -31,6 +31,7 @@ from archiver.records import (
     Document,
     FileCapture,
     Listing,
+    ListWalked,
     News,
     NotModified,
     Withdrawal,
@@ -70,6 +71,7 @@ class BuceaNewsSpider(scrapy.Spider):
         self.known: dict[str, dict[str, Any]] = {}
         self.known_files: set[str] = set()
         self.known_cites: dict[str, list[str]] = {}
+        self.walked_lists: set[str] = set()  # lists once walked to their end
         # article URL -> labels of the lists it was seen on before it was parsed
         self._pending_sections: dict[str, list[str]] = {}
         self._parsed: set[str] = set()
@@ -92,6 +94,7 @@ class BuceaNewsSpider(scrapy.Spider):
             self.known = archive.known_pages()
             self.known_files = archive.known_files()
             self.known_cites = archive.known_citations()
+            self.walked_lists = archive.walked_lists()
         for url in self.start_urls:
             yield Request(
                 url, callback=self.parse_list, errback=self.page_failed, cb_kwargs={"lst": url}
@@ -99,7 +102,9 @@ class BuceaNewsSpider(scrapy.Spider):
 
     # -- the news site ---------------------------------------------------------------------
 
-    def parse_list(self, response: Response, lst: str) -> Iterator[Request | Listing]:
+    def parse_list(
+        self, response: Response, lst: str
+    ) -> Iterator[Request | Listing | ListWalked]:
         """A section list page: every on-site article, then the ``a.Next`` page."""
         self._count("list_pages")
         content_type = response.headers.get(b"Content-Type")
@@ -127,8 +132,13 @@ class BuceaNewsSpider(scrapy.Spider):
                 item.url, self.parse_article, self.page_failed, cb_kwargs={"url": item.url}
             )
         if not page.next_url or not self._on_news_site(page.next_url):
+            yield ListWalked(start_url=lst, at=utc_now())
             return
-        if not self.full and self._known_streak.get(lst, 0) >= self.known_run:
+        if (
+            not self.full
+            and lst in self.walked_lists  # never stop short a list no run has finished
+            and self._known_streak.get(lst, 0) >= self.known_run
+        ):
             logger.info(
                 "%s: stopping after %d already-archived items (--full walks on)",
                 lst,

@@ -35,10 +35,13 @@ FAST = [
 
 
 def archiver(
-    web: MockWeb, *args: str, cwd: Path, timeout: float = 120
+    web: MockWeb | dict[str, str], *args: str, cwd: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a subprocess whose traffic goes to the mock web."""
-    env = {**os.environ, **web.env()}
+    """Run the installed CLI in a subprocess whose traffic goes to the mock web.
+
+    ``web`` may also be the proxy variables of a mock web that has since been stopped.
+    """
+    env = {**os.environ, **(web.env() if isinstance(web, MockWeb) else web)}
     env.pop("ARCHIVER_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "archiver", *args],
@@ -54,7 +57,7 @@ def crawl(web: MockWeb, db: Path, *extra: str) -> subprocess.CompletedProcess[st
     return archiver(web, "crawl", "--db", str(db), *FAST, *extra, cwd=db.parent)
 
 
-def export(web: MockWeb, db: Path, *extra: str) -> list[dict[str, Any]]:
+def export(web: MockWeb | dict[str, str], db: Path, *extra: str) -> list[dict[str, Any]]:
     result = archiver(web, "export", "--db", str(db), "--format", "jsonl", *extra, cwd=db.parent)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]

@@ -20,6 +20,7 @@ from archiver.records import (
     Document,
     FileCapture,
     Listing,
+    ListWalked,
     News,
     NotModified,
     Withdrawal,
@@ -59,6 +60,8 @@ class ArchivePipeline:
         assert self.archive is not None
         if isinstance(item, Listing):
             self.archive.add_sections(item.url, [item.section])
+        elif isinstance(item, ListWalked):
+            self.archive.mark_list_walked(item.start_url, item.at)
         elif isinstance(item, NotModified):
             self.archive.mark_checked(item.url, item.at)
             self.counts["not_modified"] += 1
