@@ -139,7 +139,7 @@ def test_a_killed_crawl_is_completed_by_the_next_run(tmp_path: Path) -> None:
         expected = stable(export(web, reference))
 
         db = tmp_path / "killed.db"
-            proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "archiver", "crawl", "--db", str(db), *FAST,
              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "DOWNLOAD_DELAY=0.01"],
             env={**os.environ, **web.env()},
