@@ -210,3 +210,17 @@ def test_every_record_points_at_its_warc_capture(first_crawl: Any) -> None:
         assert capture.status == 200
     result = warcio_cli("check", *map(str, (db.parent / "warc").iterdir()))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_attachments_are_archived_hashed_and_linked(first_crawl: Any, world: World) -> None:
+    _result, db, _records = first_crawl
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT url, news_url, sha256, size, warc_file, warc_offset FROM attachment_files"
+        ).fetchall()
+    expected = {(a, fact.url) for fact in world.expected.articles for a in fact.attachments}
+    assert {(url, news_url) for url, news_url, *_ in rows} == expected
+    for url, _news_url, sha256, size, warc_file, offset in rows:
+        assert sha256 == served_sha256(world, url)
+        capture = read_capture(db.parent / "warc", (warc_file, offset))
+        assert len(capture.body) == size and capture.url == url
