@@ -98,6 +98,14 @@ def utf8_stdout() -> Any:
     return sys.stdout
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a CJK character takes two)."""
+    from unicodedata import east_asian_width
+
+    used = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def open_archive(path: Path, *, create: bool = False) -> Archive:
     """Open the archive or exit with one line."""
     try:
@@ -409,10 +417,26 @@ def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
 @cli.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
-def stats(db: Path, as_json: bool) -> None:
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE.png",
+    help="Also draw articles per month and briefs by status to FILE.png (coverage gaps).",
+)
+def stats(db: Path, as_json: bool, plot: Path | None) -> None:
     """Counts of the archive by kind, section, year and brief status."""
+    if plot is not None:
+        if plot.suffix.lower() != ".png":
+            raise UserError(f"--plot writes PNG: {plot} should end in .png")
+        if not plot.parent.is_dir():
+            raise UserError(f"cannot write {plot}: no folder {plot.parent}")
     with open_archive(db) as archive:
         counts = archive.stats()
+        if plot is not None:
+            from archiver.plot import plot_coverage
+
+            months, briefs = plot_coverage(archive, plot)
+            click.echo(f"wrote {plot} ({months} months, {briefs} briefs)", err=True)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
         return
@@ -424,7 +448,7 @@ def stats(db: Path, as_json: bool) -> None:
     ):
         click.echo(heading)
         for name, n in counts[key].items():
-            click.echo(f"  {name:<24}{n:>8}")
+            click.echo(f"  {pad(name, 24)}{n:>8}")
         if not counts[key]:
             click.echo("  (none)")
     click.echo(f"citations {counts['citations']}, crawl runs {counts['runs']}")

@@ -140,13 +140,9 @@ class Archive:
                 db.close()
                 raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
             archive = cls(db)
-            if create:
-                archive.migrate()
-            elif migrations.pending(db):
-                db.close()
-                raise ArchiveError(
-                    f"{path} needs a schema upgrade: run `archiver crawl --db {path}` once"
-                )
+            # an archive written by an older version is brought up to date (each migration
+            # is one transaction)
+            archive.migrate()
             return archive
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"cannot open {path}: {exc}") from None
@@ -467,6 +463,16 @@ class Archive:
     def citations(self) -> Iterator[dict[str, Any]]:
         """The citation graph, one row per (news, brief, how)."""
         yield from self.db.table(CITATIONS).rows_where(order_by="news_url, position")
+
+    def news_per_month(self) -> dict[str, int]:
+        """``YYYY-MM`` -> number of news articles published that month (dated ones only)."""
+        return {
+            month: n
+            for month, n in self.db.execute(
+                f"SELECT substr(published, 1, 7), count(*) FROM {DOCUMENTS} "
+                "WHERE kind = 'news' AND published IS NOT NULL GROUP BY 1 ORDER BY 1"
+            )
+        }
 
     def stats(self) -> dict[str, Any]:
         """Counts by kind, section, year and brief status."""

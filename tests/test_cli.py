@@ -262,3 +262,15 @@ def test_citation_graph_exports_as_csv(db: Path) -> None:
             "position": "0",
         }
     ]
+
+
+def test_stats_plot_draws_a_png(db: Path, tmp_path: Path) -> None:
+    png = tmp_path / "coverage.png"
+    result = run("stats", "--db", str(db), "--plot", str(png))
+    assert result.exit_code == 0, result.stderr
+    # 2011-04 to 2022-06: every month is on the axis, gaps included
+    assert f"wrote {png} (135 months, 1 briefs)" in result.stderr
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
+    line = one_line_error(run("stats", "--db", str(db), "--plot", str(tmp_path / "x.jpg")))
+    assert "should end in .png" in line
