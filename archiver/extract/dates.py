@@ -1,0 +1,76 @@
+"""Dates as the pages write them, to ISO 8601.
+
+Pages give ``2011-04-11``, ``2011/4/11``, ``2011.4.11`` or ``2011年4月11日``, sometimes with
+``HH:MM[:SS]``. All of these sites are in China, so a time of day is +08:00.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+BEIJING_OFFSET = "+08:00"
+
+_DATE_TIME = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
+    r"(?P<d>\d{1,2})(?!\d)(?:\s*日)?"
+    # The time must follow the date directly (space, T, or nothing after 日): a lone
+    # "10:30" elsewhere on the line belongs to something else.
+    r"(?:(?:\s*T\s*|\s+|(?<=日))"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+
+
+def find_date_match(text: str) -> re.Match[str] | None:
+    """The first valid calendar date (with any time right after it) in ``text``."""
+    for match in _DATE_TIME.finditer(text):
+        if _valid(match):
+            return match
+    return None
+
+
+def to_iso_date(text: str | None) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD``; None when there is none.
+
+    >>> to_iso_date("发布时间:2011年4月11日 10:30")
+    '2011-04-11'
+    """
+    if not text:
+        return None
+    match = find_date_match(text)
+    if match is None:
+        return None
+    return _date_part(match)
+
+
+def to_iso_datetime(text: str | None) -> str | None:
+    """The first date in ``text``, with its time when one follows it.
+
+    ``2011-04-11`` stays a date; ``2011-04-11 10:30`` becomes ``2011-04-11T10:30+08:00`` and
+    seconds are kept when given. None when ``text`` holds no valid date.
+    """
+    if not text:
+        return None
+    match = find_date_match(text)
+    if match is None:
+        return None
+    day = _date_part(match)
+    hour, minute, second = match.group("H"), match.group("M"), match.group("S")
+    if hour is None or minute is None or int(hour) > 23 or int(minute) > 59:
+        return day
+    clock = f"{int(hour):02d}:{minute}"
+    if second is not None and int(second) <= 59:
+        clock += f":{second}"
+    return f"{day}T{clock}{BEIJING_OFFSET}"
+
+
+def _valid(match: re.Match[str]) -> bool:
+    try:
+        date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return False
+    return True
+
+
+def _date_part(match: re.Match[str]) -> str:
+    return f"{int(match.group('y')):04d}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"

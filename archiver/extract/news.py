@@ -1,0 +1,150 @@
+"""Article pages of the university news site (北京建筑大学新闻网, SITES.md §1).
+
+Template, 2011–2022: a column label, ``h2.detail-title``, the meta line ``p > small``
+(``部门: 供稿: 审核: 发布时间: 阅读次数:``), the font-size widget, ``div.m-content#art``, then the
+campus footer. The ``<title>`` element adds a site suffix and the sidebar lists other
+headlines with their own dates: neither is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from archiver.config import DEFAULT_BUREAU_HOSTS
+from archiver.extract.dates import to_iso_datetime
+from archiver.extract.labels import split_labelled
+from archiver.extract.links import citations_from_pieces, find_attachments, find_images
+from archiver.extract.sections import find_section_label
+from archiver.extract.text import (
+    Element,
+    class_xpath,
+    clean_body,
+    drop_chrome_lines,
+    element_text,
+    lines_and_pieces,
+    parse_html,
+    to_html,
+)
+from archiver.records import News
+
+TITLE_SELECTOR = "h2.detail-title"
+BODY_SELECTOR = "div#art"
+_TITLE_XPATH = etree.XPath("//" + class_xpath("h2", "detail-title"))
+_BODY_XPATH = etree.XPath("//div[@id='art']")
+_SMALL_AFTER = etree.XPath("following::p/small")
+_SMALL_BEFORE = etree.XPath("preceding::p/small")
+
+# Every label the meta line may hold; unknown ones would otherwise run into a value.
+META_LABELS = (
+    "部门", "供稿", "审核", "发布时间", "阅读次数", "浏览次数", "点击数", "点击",
+    "作者", "摄影", "编辑", "责任编辑", "来源",
+)  # fmt: skip
+# meta-line label -> News field
+_META_FIELDS = {"部门": "department", "供稿": "contributor", "审核": "reviewer"}
+
+
+def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = DEFAULT_BUREAU_HOSTS) -> News:
+    """A :class:`News` record from an article page of the news site.
+
+    Fills only what the page holds; each missing part that the template should have adds
+    a line to ``parse_warnings``. Never raises on odd markup.
+    """
+    root = parse_html(html)
+    news = News(url=url, site=(urlsplit(url).hostname or ""))
+    if news.site:
+        news.provenance["site"] = "url"
+    title_el = _first(_TITLE_XPATH(root))
+    body_el = _first(_BODY_XPATH(root))
+
+    if title_el is not None:
+        news.title = element_text(title_el) or None
+    if news.title:
+        news.provenance["title"] = TITLE_SELECTOR
+    else:
+        news.parse_warnings.append(f"title: {TITLE_SELECTOR} not found or empty")
+
+    _read_meta_line(news, _meta_line(title_el, body_el))
+    _read_section(news, root, title_el if title_el is not None else body_el)
+    if body_el is None:
+        news.parse_warnings.append(f"body: {BODY_SELECTOR} not found")
+    else:
+        _read_body(news, body_el, url, bureau_hosts)
+    return news
+
+
+def _first(found: list[Element]) -> Element | None:
+    return found[0] if found else None
+
+
+def _meta_line(title_el: Element | None, body_el: Element | None) -> str | None:
+    # The meta line sits between the title and the body. Anchor the search there, so a
+    # sidebar's <small> dates can never be read as this article's.
+    if body_el is not None:
+        candidates = list(reversed(_SMALL_BEFORE(body_el)))
+        if title_el is not None:
+            after_title = set(_SMALL_AFTER(title_el))
+            candidates = [small for small in candidates if small in after_title]
+    elif title_el is not None:
+        candidates = _SMALL_AFTER(title_el)
+    else:
+        return None
+    for small in candidates[:5]:
+        text = element_text(small)
+        if split_labelled(text, META_LABELS):
+            return text
+    return None
+
+
+def _read_meta_line(news: News, line: str | None) -> None:
+    if line is None:
+        news.parse_warnings.append("meta line: p > small with labels not found")
+        news.parse_warnings.append("published: no meta line")
+        return
+    published_seen = False
+    for label, value in split_labelled(line, META_LABELS):
+        field = _META_FIELDS.get(label)
+        if field and value and getattr(news, field) is None:
+            setattr(news, field, value)
+            news.provenance[field] = f"meta-line:{label}"
+        elif label == "发布时间" and news.published is None:
+            published_seen = True
+            news.published = to_iso_datetime(value)
+            if news.published:
+                news.provenance["published"] = "meta-line:发布时间"
+    if news.published is None:
+        if published_seen:
+            news.parse_warnings.append("published: 发布时间 in meta line holds no date")
+        else:
+            news.parse_warnings.append("published: no 发布时间 in meta line")
+
+
+def _read_section(news: News, root: Element, anchor: Element | None) -> None:
+    found = find_section_label(root, anchor, exclude=news.title)
+    if found is None:
+        news.parse_warnings.append("sections: no column label or breadcrumb on page")
+        return
+    label, provenance = found
+    news.sections = [label]
+    news.provenance["sections"] = provenance
+
+
+def _read_body(news: News, body_el: Element, url: str, bureau_hosts: Sequence[str]) -> None:
+    clean_body(body_el)
+    lines, pieces = lines_and_pieces(body_el)
+    news.body = "\n".join(drop_chrome_lines(lines))
+    news.body_html = to_html(body_el)
+    news.images = find_images(body_el, url)
+    if news.body:
+        news.provenance["body"] = BODY_SELECTOR
+    elif not news.images:
+        news.parse_warnings.append(f"body: {BODY_SELECTOR} holds no text or image")
+    if news.body_html:
+        news.provenance["body_html"] = BODY_SELECTOR
+    news.attachments = find_attachments(body_el, url)
+    news.cites = citations_from_pieces(pieces, url, bureau_hosts)
+    for field in ("images", "attachments", "cites"):
+        if getattr(news, field):
+            news.provenance[field] = BODY_SELECTOR
