@@ -20,7 +20,6 @@ from archiver.extract.links import citations_from_pieces, find_attachments, find
 from archiver.extract.sections import find_section_label
 from archiver.extract.text import (
     Element,
-    class_xpath,
     clean_body,
     drop_chrome_lines,
     element_text,
@@ -32,8 +31,6 @@ from archiver.records import News
 
 TITLE_SELECTOR = "h2.detail-title"
 BODY_SELECTOR = "div#art"
-_TITLE_XPATH = etree.XPath("//" + class_xpath("h2", "detail-title"))
-_BODY_XPATH = etree.XPath("//div[@id='art']")
 _SMALL_AFTER = etree.XPath("following::p/small")
 _SMALL_BEFORE = etree.XPath("preceding::p/small")
 
@@ -56,8 +53,7 @@ def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = DEFAULT_BURE
     news = News(url=url, site=(urlsplit(url).hostname or ""))
     if news.site:
         news.provenance["site"] = "url"
-    title_el = _first(_TITLE_XPATH(root))
-    body_el = _first(_BODY_XPATH(root))
+    title_el, body_el = _title_and_body(root)
 
     if title_el is not None:
         news.title = element_text(title_el) or None
@@ -75,18 +71,51 @@ def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = DEFAULT_BURE
     return news
 
 
-def _first(found: list[Element]) -> Element | None:
-    return found[0] if found else None
+def _title_and_body(root: Element) -> tuple[Element | None, Element | None]:
+    """The first ``h2.detail-title`` and ``div#art``, in one pass (the hot path)."""
+    title_el = body_el = None
+    for el in root.iter("h2", "div"):
+        if el.tag == "h2":
+            if title_el is None and "detail-title" in (el.get("class") or "").split():
+                title_el = el
+        elif body_el is None and el.get("id") == "art":
+            body_el = el
+        if title_el is not None and body_el is not None:
+            break
+    return title_el, body_el
+
+
+def _smalls_between(title_el: Element, body_el: Element) -> list[Element]:
+    """``p > small`` after the title and before the body, nearest the body first.
+
+    Walks only the smallest subtree holding both, not the whole page.
+    """
+    body_line = set(body_el.iterancestors())
+    common = next((a for a in title_el.iterancestors() if a in body_line), None)
+    if common is None:  # cannot happen in one parsed page; nothing found is the safe answer
+        return []
+    found: list[Element] = []
+    started = False
+    for el in common.iter():
+        if el is body_el:
+            break
+        if el is title_el:
+            started = True
+        elif started and el.tag == "small":
+            parent = el.getparent()
+            if parent is not None and parent.tag == "p" and el not in body_line:
+                found.append(el)
+    found.reverse()
+    return found
 
 
 def _meta_line(title_el: Element | None, body_el: Element | None) -> str | None:
     # The meta line sits between the title and the body. Anchor the search there, so a
     # sidebar's <small> dates can never be read as this article's.
-    if body_el is not None:
+    if body_el is not None and title_el is not None:
+        candidates = _smalls_between(title_el, body_el)
+    elif body_el is not None:
         candidates = list(reversed(_SMALL_BEFORE(body_el)))
-        if title_el is not None:
-            after_title = set(_SMALL_AFTER(title_el))
-            candidates = [small for small in candidates if small in after_title]
     elif title_el is not None:
         candidates = _SMALL_AFTER(title_el)
     else:

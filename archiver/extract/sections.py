@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from archiver.extract.text import Element, element_text, normalise_space, text_of
 
 PROVENANCE_COLUMN = "page:column-label"
@@ -24,7 +22,6 @@ _BREADCRUMB_TEXT = ("当前位置", "您的位置", "您现在的位置", "现�
 _BREADCRUMB_WORD = re.compile(r"crumb|position|location|weizhi|dqwz", re.I)
 _HOME_LABELS = frozenset({"首页", "网站首页", "主页", "学校首页", "新闻网首页", "返回首页", "home"})
 _SIDEBAR_WORD = re.compile(r"(?:^|[\s_-])side", re.I)
-_PRECEDING_MARKED = etree.XPath("preceding::*[@class or @id]")
 _HAS_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 
 
@@ -54,11 +51,18 @@ def _column_label(anchor: Element) -> str | None:
         if parent is None or parent.tag in ("body", "html"):
             break
         scope = parent
-    # preceding:: comes back in document order; the nearest box is the last one. Going
-    # backwards, the first element outside the scope means all the rest are outside too.
-    for el in reversed(_PRECEDING_MARKED(anchor)):
-        if not _inside(el, scope):
+    # The marked elements of the scope before the anchor (its ancestors excluded, as with
+    # preceding::), nearest last; walking only the scope keeps this off the whole page.
+    ancestors = set(anchor.iterancestors())
+    marked: list[Element] = []
+    for el in scope.iter():
+        if el is anchor:
             break
+        if el in ancestors or not isinstance(el.tag, str):
+            continue
+        if el.get("class") is not None or el.get("id") is not None:
+            marked.append(el)
+    for el in reversed(marked):
         if not _is_column_box(el) or _in_sidebar(el, scope):
             continue
         label = _short_label(el)
@@ -71,10 +75,6 @@ def _is_column_box(el: Element) -> bool:
     words = (el.get("class") or "").split()
     words.append(el.get("id") or "")
     return any(_COLUMN_WORD.match(word) for word in words)
-
-
-def _inside(el: Element, scope: Element) -> bool:
-    return any(ancestor is scope for ancestor in el.iterancestors())
 
 
 def _in_sidebar(el: Element, scope: Element) -> bool:
