@@ -548,3 +548,7 @@ from archiver.commands_records import diff, history, reparse, show  # noqa: E402
 
 for _command in (show, history, diff, reparse):
     cli.add_command(_command)
+
+from archiver.commands_search import search_command  # noqa: E402
+
+cli.add_command(search_command)

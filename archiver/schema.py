@@ -103,6 +103,14 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_search_index(db: Database) -> None:
+    """Full-text search index over titles and bodies, kept in step by triggers."""
+    from archiver.search import create_search_index
+
+    create_search_index(db)
+
+
 VERSIONS = "document_versions"
 FILES = "attachment_files"
 

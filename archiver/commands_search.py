@@ -1,0 +1,107 @@
+"""``archiver search``: full-text search over titles and bodies, a thin layer over
+:mod:`archiver.search`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from archiver.cli import (
+    db_option,
+    filter_options,
+    make_filters,
+    open_archive,
+    pad,
+    utf8_stdout,
+)
+from archiver.search import Hit, QueryError, parse_query, search
+
+SEARCH_FORMATS = ("table", "json", "jsonl", "csv")
+CSV_FIELDS = ("url", "kind", "title", "published", "department", "source", "score", "snippet")
+
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+@click.command("search")
+@db_option
+@click.argument("query")
+@filter_options
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show at most N hits, the best first.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SEARCH_FORMATS),
+    default="table",
+    show_default=True,
+    help="table (for people), json (one array), jsonl (one hit per line) or csv.",
+)
+def _search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> None:
+    """Search titles and bodies for QUERY; print the best hits with a snippet each.
+
+    A term matches wherever it occurs as a substring, one Chinese character or many, case
+    aside for ASCII letters: 党, 点评, 工作简报, 3+1, 2011年. Put a phrase holding spaces,
+    parentheses or the words AND/OR/NOT in double quotes: "2011年 工作简报". Terms side by
+    side must all occur; combine with AND, OR, NOT (uppercase) and parentheses; title: or
+    body: limits a term, a phrase or a (group) to that field: title:简报 NOT body:(点评 OR 党).
+
+    Hits are ranked: a term in the title first, then by how often the body has it, then the
+    newest. In the snippet each match is marked ⟦like this⟧ (bold on a terminal).
+    """
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="QUERY") from None
+    filters = make_filters(filter_params)
+    with open_archive(db) as archive:
+        hits = search(archive.db, parsed, filters, limit=limit)
+    out = utf8_stdout()
+    if fmt == "table":
+        color = out.isatty() and "NO_COLOR" not in os.environ
+        write_table(hits, out, color=color)
+        if not hits:
+            click.echo("no hits", err=True)
+    elif fmt == "csv":
+        write_csv(hits, out)
+    elif fmt == "jsonl":
+        for hit in hits:
+            out.write(json.dumps(hit.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2) + "\n")
+    out.flush()
+
+
+#: The command ``archiver.cli`` registers. Declared, not inferred: mypy may read cli.py, which
+#: imports this module at its end, before it has inferred the type of the decorated function.
+search_command: click.Command = _search
+
+
+def write_table(hits: list[Hit], out: IO[str], *, color: bool) -> None:
+    """Each hit as a heading line (rank, score, date, kind, title), its URL and its snippet."""
+    marks = (_BOLD, _RESET) if color else ("⟦", "⟧")
+    for rank, hit in enumerate(hits, 1):
+        date = (hit.published or "")[:10]
+        title = hit.title_highlight.render(*marks) if hit.title else "(no title)"
+        out.write(f"{rank:>3}  {hit.score:6.2f}  {pad(date, 10)}  {pad(hit.kind, 5)}  {title}\n")
+        out.write(f"{'':13}{hit.url}\n")
+        snippet = hit.snippet.render(*marks)
+        if snippet:
+            out.write(f"{'':13}{snippet}\n")
+
+
+def write_csv(hits: list[Hit], out: IO[str]) -> None:
+    """One row per hit under a header, CRLF line ends like ``archiver export``."""
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for hit in hits:
+        writer.writerow(hit.as_dict())

@@ -1,0 +1,201 @@
+"""Full-text search against a plain substring scan over the same archive, in the same run.
+
+    python -m benchmarks.bench_search [--records 100000] [--repeat 5]
+
+Generates an archive of synthetic Chinese news (words drawn from a Zipf distribution, so a
+few characters such as 党 are in most records and most terms are rare), loads it with one
+``executemany``, builds the index through its migration (the backfill an existing archive
+gets), then times ``archiver.search.search`` (limit 20, snippets included) for a set of
+queries of 1–4 characters, phrases, mixed terms and boolean combinations, against the baseline:
+a plain scan evaluating the same query with ``instr`` over every title and body (no ranking,
+no snippets: the least an unindexed search must do). Checks that both find the same records,
+and prints median and p95 latencies and their ratio. Target: median search under 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archiver.cli import pad
+from archiver.schema import DOCUMENTS, migrations
+from archiver.search import INDEX, And, Node, Not, Term, parse_query, search
+
+COMMON = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+    "产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使"
+    "点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明"
+    "看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料"
+    "象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+)
+#: Words placed at a Zipf rank: the lower the rank, the more records hold them.
+PLACED = {
+    "党": 40, "党委": 150, "学院": 200, "党建": 400, "2011年": 800, "University": 600,
+    "北京建筑大学": 1000, "简报": 1500, "推进会": 2000, "3+1": 2500, "点评": 3000,
+    "创先争优": 3500, "工作简报": 4000, "第12期": 6000,
+}  # fmt: skip
+PUNCTUATION = "，。、：；“”（）《》！？"
+
+QUERIES = [
+    ("1 char, common", "党"),
+    ("1 char", "农"),
+    ("2 chars", "点评"),
+    ("2 chars", "简报"),
+    ("2 chars, common", "党委"),
+    ("3 chars", "推进会"),
+    ("4 chars", "工作简报"),
+    ("4 chars", "创先争优"),
+    ("phrase", '"北京建筑大学"'),
+    ("mixed", "3+1"),
+    ("mixed", "2011年"),
+    ("ASCII", "university"),
+    ("NOT", "简报 NOT 工作简报"),
+    ("OR", "点评 OR 3+1"),
+    ("AND", "党委 2011年"),
+    ("title:", "title:简报"),
+]
+
+
+def vocabulary(rng: random.Random, size: int = 30_000) -> tuple[list[str], list[float]]:
+    """Words of 1–4 characters (Zipf-distributed characters) and cumulative Zipf weights."""
+    extra = [chr(c) for c in rng.sample(range(0x4E00, 0x9FA5), 2500) if chr(c) not in COMMON]
+    chars = list(COMMON) + extra
+    char_weights = list(itertools.accumulate(1 / (rank + 5) for rank in range(len(chars))))
+    words: list[str] = []
+    seen = set(PLACED)
+    while len(words) < size:
+        n = rng.choices((1, 2, 3, 4), (15, 60, 15, 10))[0]
+        word = "".join(rng.choices(chars, cum_weights=char_weights, k=n))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    for word, rank in sorted(PLACED.items(), key=lambda item: item[1]):
+        words.insert(rank, word)
+    weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(words))))
+    return words, weights
+
+
+def documents(n: int, seed: int = 1) -> Iterator[tuple[str, ...]]:
+    """``n`` rows of (url, kind, site, title, published, body)."""
+    rng = random.Random(seed)
+    words, weights = vocabulary(rng)
+
+    def text(n_words: int) -> str:
+        chosen = rng.choices(words, cum_weights=weights, k=n_words)
+        for i in range(6, len(chosen), 7):  # a punctuation mark every seven words
+            chosen[i] += PUNCTUATION[i % len(PUNCTUATION)]
+        return "".join(chosen)
+
+    for i in range(n):
+        published = f"20{rng.randint(10, 24):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        kind = "news" if i % 3 else "brief"
+        yield (f"https://example.edu.cn/{i}.htm", kind, "example.edu.cn", text(rng.randint(4, 12)),
+               published, text(rng.randint(40, 400)))  # fmt: skip
+
+
+def table_bytes(db: Database, pattern: str) -> int:
+    """Bytes of the tables and indexes whose name is like ``pattern`` (SQLite's dbstat)."""
+    sql = "SELECT sum(pgsize) FROM dbstat WHERE name LIKE ?"
+    return int(db.execute(sql, [pattern]).fetchone()[0])
+
+
+def scan_condition(node: Node) -> tuple[str, list[str]]:
+    """The query as a condition of ``instr`` calls over each whole title and body."""
+    if isinstance(node, Term):
+        text = {"title": "title", "body": "body"}.get(node.field, "title || char(10) || body")
+        return f"instr(lower({text}), ?) > 0", [node.needle]
+    if isinstance(node, Not):
+        sql, params = scan_condition(node.child)
+        return f"NOT {sql}", params
+    parts = [scan_condition(child) for child in node.children]
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return f"({joiner.join(s for s, _ in parts)})", [p for _, ps in parts for p in ps]
+
+
+def scan(db: Database, query: str) -> set[str]:
+    """The baseline: every record read, the query checked with ``instr``."""
+    condition, params = scan_condition(parse_query(query).root)
+    sql = f"SELECT url FROM {DOCUMENTS} WHERE {condition}"
+    return {url for (url,) in db.execute(sql, params)}
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
+    parser.add_argument("--keep", type=Path, metavar="PATH", help="build the archive here, kept")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "archive.db"
+        path.unlink(missing_ok=True)
+        db = Database(sqlite3.connect(path))
+        migrations.apply(db, stop_before="m002_search_index")
+        started = time.perf_counter()
+        with db.conn:
+            db.conn.executemany(
+                f"INSERT INTO {DOCUMENTS} (url, kind, site, title, published, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                documents(args.records),
+            )
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        migrations.apply(db)  # m002: create the index and fill it from the records
+        indexed = time.perf_counter() - started
+        sql = f"SELECT avg(length(title) + length(body)) FROM {DOCUMENTS}"
+        chars = db.execute(sql).fetchone()[0]
+        print(f"{args.records:,} records of {chars:.0f} characters on average: generated and "
+              f"loaded in {loaded:.1f} s, indexed in {indexed:.1f} s")  # fmt: skip
+        data, index = table_bytes(db, DOCUMENTS), table_bytes(db, f"{INDEX}%")
+        print(f"documents table {data / 1e6:.1f} MB, search index {index / 1e6:.1f} MB "
+              f"({index / data:.2f}× the table)\n")  # fmt: skip
+        run(db, args.repeat)
+
+
+def run(db: Database, repeat: int) -> None:
+    all_index: list[float] = []
+    all_scan: list[float] = []
+    print(f"{'query':<26}{'kind':<16}{'hits':>7}{'index ms':>10}{'scan ms':>10}{'ratio':>8}")
+    for kind, query in QUERIES:
+        every = {h.url for h in search(db, query, limit=None)}  # also warms the page cache
+        started = time.perf_counter()
+        if every != scan(db, query):
+            raise SystemExit(f"{query!r}: the index and the scan disagree")
+        # a scan takes a steady ~0.4 s: fewer runs of it, the check above being the first
+        scans = [(time.perf_counter() - started) * 1000]
+        scans += [timed(partial(scan, db, query)) for _ in range(repeat // 2 - 1)]
+        runs = [timed(partial(search, db, query, limit=20)) for _ in range(repeat)]
+        index_ms, scan_ms = statistics.median(runs), statistics.median(scans)
+        all_index += runs
+        all_scan += scans
+        print(f"{pad(query, 26)}{kind:<16}{len(every):>7}{index_ms:>10.1f}{scan_ms:>10.1f}"
+              f"{scan_ms / index_ms:>7.0f}×")  # fmt: skip
+    index_median, scan_median = statistics.median(all_index), statistics.median(all_scan)
+    print(f"\nall queries: index median {index_median:.1f} ms, p95 {p95(all_index):.1f} ms; "
+          f"scan median {scan_median:.1f} ms, p95 {p95(all_scan):.1f} ms")  # fmt: skip
+    print(f"ratio (scan median / index median): {scan_median / index_median:.0f}×")
+    verdict = "met" if index_median < 20 else "NOT met"
+    print(f"target: median search under 20 ms — {verdict}")
+
+
+if __name__ == "__main__":
+    main()
