@@ -346,7 +346,12 @@ def test_an_older_archive_gets_the_index_when_opened(tmp_path: Path) -> None:
     db = Database(sqlite3.connect(path))
     migrations.apply(db, stop_before="m002_search_index")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    Archive(db).save_document(_news("https://xww.bucea.edu.cn/zhxw/9.htm", "旧的简报", "点评"))
+    # a record as the first schema stored it, before the index existed
+    db.execute(
+        "INSERT INTO documents (url, kind, site, title, body) VALUES (?, 'news', ?, ?, ?)",
+        ["https://xww.bucea.edu.cn/zhxw/9.htm", "xww.bucea.edu.cn", "旧的简报", "点评"],
+    )
+    db.conn.commit()
     db.close()
     with Archive.open(path) as archive:
         assert found(archive.db, "简报") == {"https://xww.bucea.edu.cn/zhxw/9.htm"}
