@@ -314,6 +314,20 @@ def make_filters(params: dict[str, Any]) -> Filters:
     )
 
 
+def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
+    """``filters`` narrowed to the records matching the full-text ``query``."""
+    from dataclasses import replace
+
+    from archiver.search import QueryError, search
+
+    try:
+        hits = search(archive.db, query, filters, limit=None)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--query'") from None
+    urls = json.dumps([hit.url for hit in hits], ensure_ascii=False)
+    return replace(filters, extra=("d.url IN (SELECT value FROM json_each(?))", (urls,)))
+
+
 @cli.command()
 @db_option
 @click.option(
@@ -324,6 +338,11 @@ def make_filters(params: dict[str, Any]) -> Filters:
     help="csv, json (one array) or jsonl (one record per line).",
 )
 @filter_options
+@click.option(
+    "--query",
+    metavar="QUERY",
+    help="Only records matching this full-text query (the syntax of `archiver search`).",
+)
 @click.option(
     "--fields",
     callback=_fields,
@@ -346,6 +365,7 @@ def make_filters(params: dict[str, Any]) -> Filters:
 def export(
     db: Path,
     fmt: str,
+    query: str | None,
     fields: tuple[str, ...] | None,
     output: Path | None,
     bom: bool,
@@ -366,6 +386,8 @@ def export(
         raise UserError("--manifest needs -o FILE: the manifest is written beside it")
     columns = fields or fields_for(filters.kind)
     with open_archive(db) as archive:
+        if query is not None:
+            filters = with_query(archive, filters, query)
         rows = archive.records(filters)
         if output is None:
             out = utf8_stdout()

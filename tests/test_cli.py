@@ -274,3 +274,14 @@ def test_stats_plot_draws_a_png(db: Path, tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
     line = one_line_error(run("stats", "--db", str(db), "--plot", str(tmp_path / "x.jpg")))
     assert "should end in .png" in line
+
+
+def test_export_by_full_text_query(db: Path) -> None:
+    records = jsonl(run("export", "--db", str(db), "--format", "jsonl", "--query", "第二段"))
+    assert [r["title"] for r in records] == ["我校召开创先争优活动推进会", "第二篇"]
+    records = jsonl(
+        run("export", "--db", str(db), "--format", "jsonl", "--query", "title:第二 OR 简报")
+    )
+    assert [r["title"] for r in records] == ["第二篇", "工作简报第12期"]
+    line = one_line_error(run("export", "--db", str(db), "--format", "csv", "--query", '"open'))
+    assert "--query" in line
