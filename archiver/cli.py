@@ -21,9 +21,11 @@ from archiver import __version__, config
 from archiver.export import (
     CITATION_FIELDS,
     FORMATS,
+    KIND_FIELDS,
     atomic_output,
     export_record,
     fields_for,
+    write_csv_tuples,
     write_manifest,
     write_records,
     write_rows,
@@ -388,16 +390,22 @@ def export(
     with open_archive(db) as archive:
         if query is not None:
             filters = with_query(archive, filters, query)
-        rows = archive.records(filters)
+
+        def write(out: Any) -> int:
+            if fmt == "csv":  # values straight from SQL: no Python work per value
+                tuples = archive.record_tuples(filters, columns, KIND_FIELDS)
+                return write_csv_tuples(tuples, out, columns)
+            return write_records(archive.records(filters), out, fmt, columns)
+
         if output is None:
             out = utf8_stdout()
             if bom:
                 out.write("\ufeff")
-            write_records(rows, out, fmt, columns)
+            write(out)
             out.flush()
             return
         with atomic_output(output, bom=bom) as f:
-            count = write_records(rows, f, fmt, columns)
+            count = write(f)
     click.echo(f"wrote {count} records to {output}", err=True)
     if manifest:
         path = write_manifest(output, db=db, fmt=fmt, fields=columns, filters=filters, count=count)

@@ -70,8 +70,25 @@ def write_records(
     fmt: str,
     fields: tuple[str, ...],
 ) -> int:
-    """Write stored records to ``out`` as export records in ``fmt``; return the count."""
+    """Write stored records (``Archive.records``) to ``out`` as export records in ``fmt``."""
     return write_rows((export_record(row, fields) for row in rows), out, fmt, fields)
+
+
+def write_csv_tuples(rows: Iterable[tuple[Any, ...]], out: IO[str], fields: tuple[str, ...]) -> int:
+    """Write ``Archive.record_tuples`` rows as CSV (the fast path); return the count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    n = 0
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+KIND_FIELDS = {
+    "news": set(COMMON_FIELDS) | set(NEWS_FIELDS),
+    "brief": set(COMMON_FIELDS) | set(BRIEF_FIELDS),
+}
 
 
 def write_rows(

@@ -285,3 +285,20 @@ def test_export_by_full_text_query(db: Path) -> None:
     assert [r["title"] for r in records] == ["第二篇", "工作简报第12期"]
     line = one_line_error(run("export", "--db", str(db), "--format", "csv", "--query", '"open'))
     assert "--query" in line
+
+
+def test_csv_and_jsonl_exports_agree_on_every_value(db: Path) -> None:
+    records = jsonl(run("export", "--db", str(db), "--format", "jsonl"))
+    rows = list(
+        csv.DictReader(io.StringIO(run("export", "--db", str(db), "--format", "csv").stdout))
+    )
+    assert len(rows) == len(records)
+    for record, row in zip(records, rows, strict=True):
+        assert list(row) == list(record)
+        for name, value in record.items():
+            if value is None:
+                assert row[name] == "", name
+            elif isinstance(value, (list, dict)):
+                assert json.loads(row[name]) == value, name
+            else:
+                assert row[name] == str(value), name

@@ -1,0 +1,123 @@
+"""CSV export throughput and peak memory against the `sqlite3` command-line tool.
+
+    python -m benchmarks.bench_export [--records 100000]
+
+Builds archives of generated records (a fifth of ``--records``, then all of them), exports
+each with ``archiver export --format csv -o FILE`` and with ``sqlite3 -csv`` running the same
+query over the same rows, side by side, and prints seconds, rows per second, the ratio, and
+each process's peak memory at both sizes. Targets: within 2× of ``sqlite3``; peak memory that
+does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archiver.schema import APPLICATION_ID, DOCUMENTS, SECTIONS, migrations
+from benchmarks.bench_search import documents
+
+#: The columns and joins of `archiver export --format csv` (sections, cites and cited_by
+#: come from their tables as JSON arrays), for sqlite3 to produce the same rows.
+SAME_ROWS_SQL = f"""
+SELECT d.url, d.kind, d.site, d.title, d.published, d.body, d.fetched_at, d.http_status,
+  d.sha256, d.extractor_version, d.version, d.withdrawn_at, d.parse_warnings, d.provenance,
+  (SELECT json_group_array(section) FROM (SELECT section FROM {SECTIONS} s
+     WHERE s.url = d.url ORDER BY s.rowid)),
+  d.department, d.contributor, d.reviewer,
+  (SELECT json_group_array(brief_url) FROM (SELECT brief_url, min(position) AS p
+     FROM citations c WHERE c.news_url = d.url GROUP BY brief_url ORDER BY p)),
+  d.attachments, d.images, d.status, d.archived_url, d.archived_at, d.source,
+  (SELECT json_group_array(news_url) FROM (SELECT DISTINCT news_url FROM citations c
+     WHERE c.brief_url = d.url ORDER BY news_url))
+FROM {DOCUMENTS} d ORDER BY d.kind DESC, d.published, d.url
+"""
+
+
+def build(path: Path, n: int) -> None:
+    """An archive of ``n`` generated records, with sections and JSON list columns."""
+    db = Database(sqlite3.connect(path))
+    migrations.apply(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    with db.conn:
+        db.conn.executemany(
+            f"INSERT INTO {DOCUMENTS} (url, kind, site, title, published, body, attachments, "
+            "images, parse_warnings, provenance, version) "
+            "VALUES (?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '{}', 1)",
+            documents(n),
+        )
+        db.conn.execute(
+            f"INSERT INTO {SECTIONS} (url, section) SELECT url, '综合新闻' FROM {DOCUMENTS} "
+            "WHERE kind = 'news'"
+        )
+    db.close()
+
+
+def _high_water_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
+def measure(command: list[str], stdout: Path | None = None) -> tuple[float, int]:
+    """Run ``command``; return (seconds, peak resident memory in MB).
+
+    The peak is the process's own high-water mark (``VmHWM``), sampled while it runs:
+    ``ru_maxrss`` would count the memory of this Python process copied by the fork.
+    """
+    started = time.perf_counter()
+    peak_kb = 0
+    with open(stdout or os.devnull, "wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        while proc.poll() is None:
+            peak_kb = max(peak_kb, _high_water_kb(proc.pid) or 0)
+            time.sleep(0.005)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"{command[0]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return seconds, peak_kb // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    sqlite3_cli = shutil.which("sqlite3")
+    if not sqlite3_cli:
+        sys.exit("needs the sqlite3 command-line tool (Debian: apt-get install sqlite3)")
+    archiver = [sys.executable, "-m", "archiver"]
+    print(f"{'records':>9} {'tool':<10}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (args.records // 5, args.records):
+            db = Path(tmp) / f"archive-{n}.db"
+            build(db, n)
+            ours = measure([*archiver, "export", "--db", str(db), "--format", "csv",
+                            "-o", str(Path(tmp) / "ours.csv")])  # fmt: skip
+            base = measure([sqlite3_cli, "-csv", "-header", str(db), SAME_ROWS_SQL],
+                           stdout=Path(tmp) / "sqlite3.csv")  # fmt: skip
+            for name, (seconds, peak) in (("archiver", ours), ("sqlite3", base)):
+                print(f"{n:>9,} {name:<10}{seconds:>9.2f}{n / seconds:>10,.0f}{peak:>9}")
+            print(f"{'':>9} ratio: archiver takes {ours[0] / base[0]:.2f}× sqlite3's time "
+                  f"(target ≤ 2×)")  # fmt: skip
+            size_ours = (Path(tmp) / "ours.csv").stat().st_size
+            size_base = (Path(tmp) / "sqlite3.csv").stat().st_size
+            print(f"{'':>9} output: {size_ours / 1e6:.1f} MB against {size_base / 1e6:.1f} MB")
+    print("peak memory should be the same at both sizes (it does not grow with the archive)")
+
+
+if __name__ == "__main__":
+    main()
