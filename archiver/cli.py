@@ -582,3 +582,7 @@ for _command in (show, history, diff, reparse):
 from archiver.commands_search import search_command  # noqa: E402
 
 cli.add_command(search_command)
+
+from archiver.commands_serve import serve_command  # noqa: E402
+
+cli.add_command(serve_command)

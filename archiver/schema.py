@@ -193,3 +193,11 @@ def m004_list_walks(db: Database) -> None:
     killed half-way leaves the list unfinished, so the next run walks it all again.
     """
     db.table(LIST_WALKS).create({"start_url": str, "completed_at": str}, pk="start_url")
+
+
+@migrations()
+def m005_views(db: Database) -> None:
+    """Views for Datasette: ``news`` and ``briefs``, with year, sections and citation counts."""
+    from archiver.serve import create_views
+
+    create_views(db)

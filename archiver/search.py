@@ -295,6 +295,8 @@ class _Parser:
                 raise QueryError(f"{value}: needs a term, a phrase or ( … ) right after it")
             return _in_field(self.parse_primary(), cast(Field, value))
         if kind == "(":
+            if self.peek() is None:
+                raise QueryError(f"unbalanced parenthesis: the ( at character {at} is never closed")
             if self.peek() == ")":
                 raise QueryError(f"empty parentheses at character {at}")
             node = self.parse_or()

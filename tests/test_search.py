@@ -391,6 +391,8 @@ def test_parse_query(query: str, tree: object) -> None:
         ('a "b" "c', 'unbalanced quote: the " at character 7 is never closed'),
         ('""', 'empty phrase "" at character 1'),
         ("(党", "unbalanced parenthesis: the ( at character 1 is never closed"),
+        ("(", "unbalanced parenthesis: the ( at character 1 is never closed"),
+        ("a (", "unbalanced parenthesis: the ( at character 3 is never closed"),
         ("党)", "unmatched ) at character 2"),
         ("()", "empty parentheses at character 1"),
         ("AND", "AND needs a term before it"),

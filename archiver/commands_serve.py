@@ -1,0 +1,59 @@
+"""``archiver serve``: the archive in Datasette, read-only, a thin layer over
+:mod:`archiver.serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archiver.cli import UserError, db_option, open_archive
+
+
+@click.command("serve")
+@db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets every machine that can reach this one read the "
+    "archive.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on (0: any free port; the address is printed).",
+)
+def _serve(db: Path, host: str, port: int) -> None:
+    """Open the archive in Datasette, read-only, until Ctrl-C.
+
+    Tables and views (news and briefs, with facets on section, department, year and status)
+    are titled and their columns described. /-/search searches titles and bodies exactly as
+    `archiver search` does, Chinese terms of any length, with highlighted snippets linking
+    to each record; /-/search.json gives the hits as JSON. Datasette's connections to the
+    archive are read-only: nothing served can change it.
+    """
+    # a missing, foreign or newer archive fails here, in one line; an older one is migrated
+    open_archive(db).close()
+    from archiver.serve import bind_socket, build_datasette, serve_forever
+
+    try:
+        sock = bind_socket(host, port)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    click.echo(f"serving {db} read-only at http://{shown}:{bound_port}/ (Ctrl-C stops)", err=True)
+    try:
+        serve_forever(build_datasette(db), sock)
+    except KeyboardInterrupt:  # the usual way to stop a server: not an error
+        pass
+    finally:
+        sock.close()
+
+
+#: The command ``archiver.cli`` registers. Declared, not inferred: mypy may read cli.py, which
+#: imports this module at its end, before it has inferred the type of the decorated function.
+serve_command: click.Command = _serve
