@@ -224,3 +224,22 @@ def test_attachments_are_archived_hashed_and_linked(first_crawl: Any, world: Wor
         assert sha256 == served_sha256(world, url)
         capture = read_capture(db.parent / "warc", (warc_file, offset))
         assert len(capture.body) == size and capture.url == url
+
+
+def test_retries_back_off_then_fall_back_to_the_archive(
+    mockweb: MockWeb, world: World, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    result = archiver(
+        mockweb, "crawl", "--db", str(db), "--set", "DOWNLOAD_DELAY=0",
+        "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "RETRY_BACKOFF_BASE=0.05", "-vv",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "backing off 0.1s before retrying" in result.stderr  # 0.05 · 2 for the 2nd retry
+    dead = [e for e in mockweb.log if e.host == "kxfzg.bjedu.gov.cn" and e.path != "/robots.txt"]
+    # every dead brief: the first try and RETRY_TIMES (3) retries
+    briefs = {b.url for b in world.expected.briefs if b.url.startswith("http://kxfzg.")}
+    assert len(dead) == 4 * len(briefs)
+    statuses = {r["url"]: r["status"] for r in export(mockweb, db, "--kind", "brief")}
+    assert statuses == {b.url: b.status for b in world.expected.briefs}

@@ -1,0 +1,57 @@
+"""The crawl is polite by default, and its retries back off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import Request, Response
+
+from archiver import __version__
+from archiver.crawl.middlewares import BackoffRetryMiddleware
+from archiver.crawl.run import crawl_settings
+
+
+def test_polite_defaults(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path / "a.db", ["*.bjedu.gov.cn"])
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings["USER_AGENT"].startswith(f"edu-news-archiver/{__version__} (+https://")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getfloat("DOWNLOAD_DELAY") >= 0.5
+    assert settings.getint("RETRY_TIMES") == 3
+    assert settings.getfloat("RETRY_BACKOFF_BASE") == 2.0
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
+    assert "archiver.crawl.middlewares.BackoffRetryMiddleware" in middlewares
+    assert "archiver.crawl.warc_middleware.WarcCaptureMiddleware" in middlewares
+    assert settings["ARCHIVER_DB"] == str((tmp_path / "a.db").resolve())
+    assert settings.getlist("ARCHIVER_BUREAU_HOSTS") == ["*.bjedu.gov.cn"]
+
+
+def test_overrides_win(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path / "a.db", [], {"DOWNLOAD_DELAY": "3"})
+    assert settings.getfloat("DOWNLOAD_DELAY") == 3
+
+
+def retry(tries: int) -> Request:
+    return Request("https://xww.bucea.edu.cn/", meta={"retry_times": tries})
+
+
+def test_back_off_doubles_and_is_capped(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path / "a.db", [])
+    middleware = BackoffRetryMiddleware(settings, base=2.0, cap=60.0)
+    assert [middleware.delay(retry(n)) for n in (1, 2, 3, 4, 7)] == [2, 4, 8, 16, 60]
+
+
+def test_retry_after_is_honoured_up_to_the_cap(tmp_path: Path) -> None:
+    middleware = BackoffRetryMiddleware(crawl_settings(tmp_path / "a.db", []), base=1, cap=30)
+    url = "https://xww.bucea.edu.cn/"
+    assert (
+        middleware.delay(retry(1), Response(url, status=503, headers={"Retry-After": "12"})) == 12
+    )
+    assert (
+        middleware.delay(retry(1), Response(url, status=429, headers={"Retry-After": "999"})) == 30
+    )
+    # an HTTP-date Retry-After is not a number of seconds: the back-off stands
+    dated = Response(url, status=503, headers={"Retry-After": "Fri, 31 Dec 1999 23:59:59 GMT"})
+    assert middleware.delay(retry(2), dated) == 2
