@@ -21,9 +21,11 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archiver import config, wayback
+from archiver.crawl.logs import quiet_network_tracebacks
 from archiver.extract import decode_html, extract_document, extract_list_page
 from archiver.records import (
     Brief,
@@ -81,6 +83,7 @@ class BuceaNewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         settings = crawler.settings
+        quiet_network_tracebacks()
         kwargs.setdefault("bureau_hosts", tuple(settings.getlist("ARCHIVER_BUREAU_HOSTS")))
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.full = settings.getbool("ARCHIVER_FULL")
@@ -198,7 +201,8 @@ class BuceaNewsSpider(scrapy.Spider):
         A page robots.txt forbids is skipped on purpose, not an error.
         """
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest):
+        # HttpError is an IgnoreRequest too: only a refusal by robots.txt is a skip
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self._count("skipped")
             logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
             return

@@ -243,3 +243,30 @@ def test_retries_back_off_then_fall_back_to_the_archive(
     assert len(dead) == 4 * len(briefs)
     statuses = {r["url"]: r["status"] for r in export(mockweb, db, "--kind", "brief")}
     assert statuses == {b.url: b.status for b in world.expected.briefs}
+
+
+def test_a_crawl_that_reaches_nothing_fails_without_a_traceback(
+    mockweb: MockWeb, tmp_path: Path
+) -> None:
+    mockweb.kill_host("xww.bucea.edu.cn")
+    db = tmp_path / "archive.db"
+    result = crawl(mockweb, db)
+    assert result.returncode == 1
+    assert result.stdout.startswith("crawl run 1: failed (no section list page could be fetched)")
+    assert "Traceback" not in result.stderr
+    runs = archiver(mockweb, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
+    assert json.loads(runs)["outcome"] == "failed"
+
+
+def test_some_failed_pages_make_a_partial_crawl(
+    mockweb: MockWeb, world: World, tmp_path: Path
+) -> None:
+    url = world.expected.articles[2].url
+    parts = urlsplit(url)
+    mockweb.set_page(parts.hostname or "", parts.path, b"server error", status=500)
+    db = tmp_path / "archive.db"
+    result = crawl(mockweb, db)
+    assert result.returncode == 3, result.stderr
+    assert "partial (1 page(s) failed)" in result.stdout
+    urls = {r["url"] for r in export(mockweb, db, "--kind", "news")}
+    assert urls == {a.url for a in world.expected.articles} - {url}

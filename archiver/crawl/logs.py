@@ -1,0 +1,35 @@
+"""Log hygiene: a site that cannot be reached is a one-line warning, not a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+#: Loggers that print a whole traceback for an unreachable host (robots.txt fetches).
+NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+_NETWORK_ERRORS = (
+    "DNSLookupError", "CannotResolveHostError", "ConnectionRefusedError", "ConnectError",
+    "TCPTimedOutError", "TimeoutError", "TunnelError", "ConnectionLost", "ResponseNeverReceived",
+    "ResponseFailed", "DownloadTimeoutError", "DownloadConnectionRefusedError",
+)  # fmt: skip
+
+
+class NetworkErrorsAsWarnings(logging.Filter):
+    """Turns a logged network failure into a one-line warning (its message is kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ in _NETWORK_ERRORS:
+            record.msg = f"{record.getMessage()}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_network_tracebacks() -> None:
+    """Install the filter on the noisy loggers (idempotent)."""
+    for name in NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, NetworkErrorsAsWarnings) for f in logger.filters):
+            logger.addFilter(NetworkErrorsAsWarnings())
