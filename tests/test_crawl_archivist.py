@@ -176,3 +176,52 @@ def test_help_states_the_exit_codes() -> None:
     )
     assert result.returncode == 0
     assert "75 another crawl holds this archive's lock" in " ".join(result.stdout.split())
+
+
+def test_full_walks_every_list_and_checks_every_page(tmp_path: Path) -> None:
+    world = make_world(n_articles=120, per_page=10)
+    with MockWeb(world) as web:
+        db = tmp_path / "archive.db"
+        assert crawl(web, db).returncode == 0
+        list_pages = {p.url for p in world.expected.list_pages}
+        articles = {a.url for a in world.expected.articles}
+
+        web.clear_log()
+        assert crawl(web, db).returncode == 0  # incremental: stops after a run of known items
+        walked = {e.url for e in web.log if e.url in list_pages}
+        checked = {e.url for e in web.log if e.url in articles}
+        assert len(walked) < len(list_pages) and len(checked) < len(articles)
+
+        web.clear_log()
+        log_file = tmp_path / "crawl.log"
+        full = crawl(web, db, "--full", "--log-file", str(log_file), "-v")
+        assert full.returncode == 0, full.stderr
+        assert {e.url for e in web.log if e.url in list_pages} == list_pages
+        article_hits = [e for e in web.log if e.url in articles]
+        assert {e.url for e in article_hits} == articles
+        assert {e.status for e in article_hits} == {304}  # checked, none fetched in full
+        live_briefs = {
+            c.url
+            for a in world.expected.articles
+            for c in a.cites
+            if world.expected.brief(c.url).status == "live"
+        }
+        assert f"checked   {len(articles) + len(live_briefs)} unchanged (HTTP 304)" in full.stdout
+        # the log went to the file, not to stderr
+        assert full.stderr == ""
+        assert "Spider closed (finished)" in log_file.read_text()
+
+
+def test_scrapy_crawl_inside_the_repository(mockweb: MockWeb, world: World, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    repo = Path(__file__).parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "bucea", "-s", f"ARCHIVER_DB={db}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+         "-s", "RETRY_BACKOFF_BASE=0", "-s", "LOG_LEVEL=WARNING"],
+        cwd=repo, env={**os.environ, **mockweb.env()}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = export(mockweb, db)
+    assert len(records) == len(world.expected.articles) + len(world.expected.briefs)
