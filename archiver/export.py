@@ -40,6 +40,13 @@ CITATION_FIELDS = (
 )  # fmt: skip
 
 
+#: The fields that apply to each kind of record.
+KIND_FIELDS = {
+    "news": set(COMMON_FIELDS) | set(NEWS_FIELDS),
+    "brief": set(COMMON_FIELDS) | set(BRIEF_FIELDS),
+}
+
+
 def fields_for(kind: str | None) -> tuple[str, ...]:
     """The exported fields, in order, for one kind or for both."""
     if kind == "news":
@@ -54,7 +61,7 @@ def export_record(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any
 
     A field of the other kind is null; a list field of the record's own kind is a list.
     """
-    applies = set(COMMON_FIELDS) | set(NEWS_FIELDS if row["kind"] == "news" else BRIEF_FIELDS)
+    applies = KIND_FIELDS[row["kind"]]
     record = {}
     for name in fields:
         value = row.get(name) if name in applies else None
@@ -85,12 +92,6 @@ def write_csv_tuples(rows: Iterable[tuple[Any, ...]], out: IO[str], fields: tupl
     return n
 
 
-KIND_FIELDS = {
-    "news": set(COMMON_FIELDS) | set(NEWS_FIELDS),
-    "brief": set(COMMON_FIELDS) | set(BRIEF_FIELDS),
-}
-
-
 def write_rows(
     records: Iterable[dict[str, Any]],
     out: IO[str],
@@ -114,22 +115,15 @@ def write_rows(
 
 def _write_csv(records: Iterator[dict[str, Any]], out: IO[str], fields: tuple[str, ...]) -> int:
     # List and object fields are written as JSON text: unambiguous, and read back with
-    # json.loads (pandas) or jsonlite::fromJSON (R).
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(fields)
-    n = 0
-    for record in records:
-        writer.writerow([_csv_cell(record[name]) for name in fields])
-        n += 1
-    return n
+    # json.loads (pandas) or jsonlite::fromJSON (R). Compact, as the fast path writes them.
+    rows = (tuple(_csv_cell(record[name]) for name in fields) for record in records)
+    return write_csv_tuples(rows, out, fields)
 
 
 def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value  # None is written as an empty cell
 
 
 def _write_json_array(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
