@@ -11,14 +11,8 @@ from typing import IO, Any
 
 import click
 
-from archiver.cli import (
-    db_option,
-    filter_options,
-    make_filters,
-    open_archive,
-    pad,
-    utf8_stdout,
-)
+from archiver.cli import db_option, open_archive, pad, utf8_stdout
+from archiver.commands_export import filter_options, make_filters
 from archiver.search import Hit, QueryError, parse_query, search
 
 SEARCH_FORMATS = ("table", "json", "jsonl", "csv")
