@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +54,10 @@ _AGGREGATES = {
 }
 _LIST_COLUMNS = frozenset({"attachments", "images", "parse_warnings", *_AGGREGATES})
 _ORDER = "d.kind DESC, d.published, d.url"
+
+
+#: Seconds a write waits for another writer (a crawl, a reparse) before giving up.
+BUSY_TIMEOUT = 60.0
 
 
 class ArchiveError(Exception):
@@ -138,37 +143,48 @@ class Archive:
         exists = path.exists() and path.stat().st_size > 0
         if not exists and not create:
             raise ArchiveError(f"no archive at {path} (run `archiver crawl` to create one)")
-        if exists:
-            _check_sqlite_header(path)
-        elif create:
+        if not exists:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveError(f"cannot create {path.parent}: {exc.strerror}") from None
+        # The file is only ever opened through SQLite: closing a plain file descriptor on it
+        # would drop this process's POSIX locks, and with them another connection's guard on
+        # its write-ahead log.
         try:
-            conn = sqlite3.connect(str(path))
-            db = Database(conn)
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if exists and app_id != APPLICATION_ID:
-                db.close()
                 raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
-            archive = cls(db)
+            archive = cls(Database(conn))
             # an archive written by an older version is brought up to date (each migration
-            # is one transaction)
+            # is one transaction); an up-to-date one is not written to
             archive.migrate()
             return archive
         except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "file is not a database" in str(exc):
+                raise ArchiveError(f"{path} is not an SQLite database") from None
             raise ArchiveError(f"cannot open {path}: {exc}") from None
+        except ArchiveError:
+            conn.close()
+            raise
 
     def migrate(self) -> None:
-        """Bring the schema up to date and mark the file as ours."""
+        """Bring the schema up to date and mark the file as ours; write only what differs."""
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(self.db)}
         if applied - known:
             raise ArchiveError("this archive was written by a newer version of archiver")
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        self.db.execute("PRAGMA journal_mode = WAL")
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+        if self.db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode = WAL")
 
     def close(self) -> None:
         """Close the underlying connection."""
@@ -182,6 +198,39 @@ class Archive:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that reads first can fail on its first write without waiting
+        for a concurrent writer; an immediate one waits (the connection's busy timeout).
+        Nested use joins the open transaction.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _upsert(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> None:
+        # Plain SQL rather than sqlite-utils' upsert, which probes the database for ON CONFLICT
+        # support by creating a table, and remembers a failed probe (e.g. a locked file) as
+        # "unsupported", after which its fallback silently skips rows.
+        columns = list(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        self.db.conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            list(row.values()),
+        )
+
     def save_document(self, doc: Document, *, run_id: int | None = None) -> SaveOutcome:
         """Store ``doc`` with its sections and citations; say whether it was new or changed.
 
@@ -194,7 +243,7 @@ class Archive:
         cites: list[tuple[str, str]] = (
             [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
         )
-        with self.db.atomic():
+        with self._write():
             old = self._row(doc.url)
             if old is not None and _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
                 old["status"] or "", 3
@@ -220,7 +269,7 @@ class Archive:
                     version=old["version"] or 1,
                 )
             row.update(run_id=run_id, withdrawn_at=None, checked_at=now)
-            self.db.table(DOCUMENTS).upsert(row, pk="url")
+            self._upsert(DOCUMENTS, row, ("url",))
             if outcome != "unchanged":
                 self._add_version(row, cites)
             if isinstance(doc, News):
@@ -242,7 +291,7 @@ class Archive:
             content_type=row["content_type"],
             cites=json.dumps(cites, ensure_ascii=False),
         )
-        self.db.table(VERSIONS).upsert(version, pk=("url", "version"))
+        self._upsert(VERSIONS, version, ("url", "version"))
 
     def capture_rows(self) -> Iterator[dict[str, Any]]:
         """Every record's row (capture pointer included), in a stable order.
@@ -264,7 +313,7 @@ class Archive:
         cites: list[tuple[str, str]] = (
             [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
         )
-        with self.db.atomic():
+        with self._write():
             old = self._row(doc.url)
             if old is None:
                 raise ArchiveError(f"{doc.url} is not in the archive")
@@ -276,7 +325,7 @@ class Archive:
                 return changed
             keep = "first_seen_at changed_at version run_id withdrawn_at checked_at".split()
             row.update({column: old[column] for column in keep})
-            self.db.table(DOCUMENTS).upsert(row, pk="url")
+            self._upsert(DOCUMENTS, row, ("url",))
             self._add_version(row, cites)  # the current version, re-derived
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, row["fetched_at"] or utc_now())
@@ -285,13 +334,10 @@ class Archive:
 
     def _replace_citations(self, news_url: str, cites: list[tuple[str, str]]) -> None:
         self.db.execute(f"DELETE FROM {CITATIONS} WHERE news_url = ?", [news_url])
-        self.db.table(CITATIONS).insert_all(
-            (
-                {"news_url": news_url, "brief_url": url, "how": how, "position": i}
-                for i, (url, how) in enumerate(cites)
-            ),
-            pk=("news_url", "brief_url", "how"),
-            ignore=True,
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO {CITATIONS} (news_url, brief_url, how, position) "
+            "VALUES (?, ?, ?, ?)",
+            [(news_url, url, how, i) for i, (url, how) in enumerate(cites)],
         )
 
     def mark_withdrawn(self, url: str, at: str) -> bool:
@@ -299,7 +345,7 @@ class Archive:
 
         Returns False when the page is not in the archive or already marked.
         """
-        with self.db.atomic():
+        with self._write():
             cursor = self.db.execute(
                 f"UPDATE {DOCUMENTS} SET withdrawn_at = ? WHERE url = ? AND withdrawn_at IS NULL",
                 [at, url],
@@ -308,7 +354,7 @@ class Archive:
 
     def mark_checked(self, url: str, at: str) -> None:
         """Note that a crawl saw the stored page unchanged at ``at`` (e.g. HTTP 304)."""
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 f"UPDATE {DOCUMENTS} SET checked_at = ?, withdrawn_at = NULL WHERE url = ?",
                 [at, url],
@@ -316,15 +362,13 @@ class Archive:
 
     def save_file(self, row: dict[str, Any]) -> None:
         """Store the capture details of an attachment (url, news_url, sha256, size, …)."""
-        with self.db.atomic():
-            self.db.table(FILES).upsert(row, pk="url")
+        with self._write():
+            self._upsert(FILES, row, ("url",))
 
     def mark_list_walked(self, start_url: str, at: str) -> None:
         """Note that the list starting at ``start_url`` was walked to its end."""
-        with self.db.atomic():
-            self.db.table(LIST_WALKS).upsert(
-                {"start_url": start_url, "completed_at": at}, pk="start_url"
-            )
+        with self._write():
+            self._upsert(LIST_WALKS, {"start_url": start_url, "completed_at": at}, ("start_url",))
 
     def walked_lists(self) -> set[str]:
         """Start URLs of the lists that have been walked to their end at least once."""
@@ -361,41 +405,38 @@ class Archive:
 
     def add_sections(self, url: str, sections: Iterable[str]) -> None:
         """Record that the document at ``url`` is listed under ``sections``."""
-        with self.db.atomic():
+        with self._write():
             self._add_sections(url, sections, utc_now())
 
     def _add_sections(self, url: str, sections: Iterable[str], now: str) -> None:
-        self.db.table(SECTIONS).insert_all(
-            ({"url": url, "section": s, "first_seen_at": now} for s in sections if s),
-            pk=("url", "section"),
-            ignore=True,
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO {SECTIONS} (url, section, first_seen_at) VALUES (?, ?, ?)",
+            [(url, section, now) for section in sections if section],
         )
 
     def start_run(self, start_urls: Sequence[str]) -> int:
         """Open a crawl run; runs left ``running`` by a killed crawl become ``interrupted``."""
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 f"UPDATE {RUNS} SET outcome = 'interrupted' WHERE outcome = 'running'"
             )
-            table = self.db.table(RUNS).insert(
-                {
-                    "started_at": utc_now(),
-                    "outcome": "running",
-                    "tool_version": __version__,
-                    "start_urls": json.dumps(list(start_urls)),
-                }
+            cursor = self.db.conn.execute(
+                f"INSERT INTO {RUNS} (started_at, outcome, tool_version, start_urls) "
+                "VALUES (?, 'running', ?, ?)",
+                [utc_now(), __version__, json.dumps(list(start_urls))],
             )
-        assert table.last_pk is not None
-        return int(table.last_pk)
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
 
     def finish_run(
         self, run_id: int, outcome: str, counts: dict[str, int], message: str = ""
     ) -> None:
         """Close a crawl run with its outcome and counts."""
-        with self.db.atomic():
-            self.db.table(RUNS).update(
-                run_id,
-                {"finished_at": utc_now(), "outcome": outcome, "message": message, **counts},
+        with self._write():
+            values = {"finished_at": utc_now(), "outcome": outcome, "message": message, **counts}
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            self.db.conn.execute(
+                f"UPDATE {RUNS} SET {assignments} WHERE id = ?", [*values.values(), run_id]
             )
 
     # -- reading ---------------------------------------------------------------------------
@@ -579,13 +620,3 @@ def document_row(doc: Document) -> dict[str, Any]:
 def _json(value: Any) -> str:
     """JSON text as stored: compact like SQLite's own json_group_array, keys sorted."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _check_sqlite_header(path: Path) -> None:
-    try:
-        with path.open("rb") as f:
-            header = f.read(16)
-    except OSError as exc:
-        raise ArchiveError(f"cannot read {path}: {exc.strerror}") from None
-    if header != b"SQLite format 3\x00":
-        raise ArchiveError(f"{path} is not an SQLite database")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -213,3 +217,51 @@ def test_withdrawn_is_marked_and_cleared_when_the_page_returns(archive: Archive)
     archive.save_document(make_news())
     (row,) = archive.records()
     assert row["withdrawn_at"] is None
+
+
+def test_a_second_open_in_the_same_process_keeps_the_first_ones_writes(tmp_path: Path) -> None:
+    # The crawl holds one connection (the pipeline) and opens the archive again (the spider);
+    # other commands open and close it meanwhile. No write may land in a lost log.
+    path = tmp_path / "archive.db"
+    Archive.open(path, create=True).close()
+    pipeline = Archive.open(path)
+    run_id = pipeline.start_run(["x"])
+    Archive.open(path).close()
+    code = f"from archiver.store import Archive; Archive.open({str(path)!r}).close()"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    pipeline.save_document(make_news())
+    pipeline.finish_run(run_id, "ok", {"news_new": 1})
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT outcome, news_new FROM crawl_runs").fetchall() == [("ok", 1)]
+        assert other.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    pipeline.close()
+
+
+def test_a_write_waits_for_another_writer_and_nothing_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    archive = Archive.open(path, create=True)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    release = threading.Timer(0.5, lambda: other.execute("ROLLBACK"))
+    release.start()
+    assert archive.save_document(make_news()) == "new"  # waited for the lock
+    assert archive.save_document(make_brief()) == "new"
+    release.join()
+    other.close()
+    with sqlite3.connect(path) as fresh:
+        assert fresh.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+    archive.close()
+
+
+def test_opening_an_up_to_date_archive_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    Archive.open(path, create=True).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a crawl writing: a reader must still open at once
+    try:
+        started = time.monotonic()
+        Archive.open(path).close()
+        assert time.monotonic() - started < 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
