@@ -117,24 +117,50 @@ def cli() -> None:
 # -- crawl ---------------------------------------------------------------------------------
 
 
-def _start_url(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> list[str]:
+def http_host(value: str) -> str | None:
+    """The host of an http(s) URL, or None when ``value`` is not one (never raises)."""
     from urllib.parse import urlsplit
 
-    for value in values:
+    try:
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or parts.hostname not in config.NEWS_SITE_HOSTS:
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return None
+    return host if parts.scheme in ("http", "https") and host else None
+
+
+def _start_url(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> list[str]:
+    for value in values:
+        if http_host(value) not in config.NEWS_SITE_HOSTS:
             raise click.BadParameter(
                 f"{value!r} is not a page of {', '.join(config.NEWS_SITE_HOSTS)}", ctx, param
             )
     return list(values)
 
 
-def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
-    settings = {}
+def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs; a value of a setting whose default is a number or a flag is checked."""
+    if not values:
+        return {}
+    from archiver.crawl.run import crawl_settings
+
+    defaults = crawl_settings(Path("archive.db"), ())
+    settings: dict[str, Any] = {}
     for value in values:
         name, sep, setting = value.partition("=")
         if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
             raise click.BadParameter(f"{value!r} is not NAME=VALUE", ctx, param)
+        default = defaults.get(name)
+        try:
+            if isinstance(default, bool):
+                defaults.set(name, setting)
+                defaults.getbool(name)
+            elif isinstance(default, (int, float)):
+                float(setting)
+        except ValueError:
+            kind = "true or false" if isinstance(default, bool) else "a number"
+            message = f"{name} must be {kind}, not {setting!r}"
+            raise click.BadParameter(message, ctx, param) from None
         settings[name] = setting
     return settings
 
@@ -197,6 +223,8 @@ def crawl(
     from archiver.crawl.run import run_crawl
     from archiver.lock import LockedError, crawl_lock
 
+    if log_file is not None and not log_file.parent.is_dir():
+        raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
     open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
     hosts = tuple(h.lower() for h in bureau_hosts) or config.bureau_hosts()
     overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
@@ -267,7 +295,10 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
         if plot is not None:
             from archiver.plot import plot_coverage
 
-            months, briefs = plot_coverage(archive, plot)
+            try:
+                months, briefs = plot_coverage(archive, plot)
+            except OSError as exc:
+                raise UserError(f"cannot write {plot}: {exc.strerror or exc}") from None
             click.echo(f"wrote {plot} ({months} months, {briefs} briefs)", err=True)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
@@ -350,6 +381,8 @@ def parse(url: str | None, files: tuple[Path, ...]) -> None:
         page_url = url or page_url_from_bytes(raw)
         if not page_url:
             raise UserError(f"cannot tell which address {path} was saved from; give --url")
+        if http_host(page_url) is None:
+            raise UserError(f"{page_url!r} is not an http(s) address")
         doc = extract_document(raw, page_url)
         row = _doc_as_row(doc)
         row["sha256"] = hashlib.sha256(raw).hexdigest()

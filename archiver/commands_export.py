@@ -181,7 +181,9 @@ def export(
             count = write(f)
     click.echo(f"wrote {count} records to {output}", err=True)
     if manifest:
-        path = write_manifest(output, db=db, fmt=fmt, fields=columns, filters=filters, count=count)
+        path = write_manifest(
+            output, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
+        )
         click.echo(f"wrote {path}", err=True)
 
 

@@ -155,13 +155,20 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
     changed and, per field, how many times. The extractor version is recorded on each record.
     """
     from archiver import config
+    from archiver.lock import LockedError, crawl_lock
     from archiver.reparse import reparse_archive
 
     folder = warc_dir or db.parent / "warc"
-    with open_archive(db, create=not dry_run) as archive:
-        report = reparse_archive(
-            archive, folder, bureau_hosts=config.bureau_hosts(), dry_run=dry_run
-        )
+    archive = open_archive(db)  # a missing or foreign archive fails here, before the lock
+    try:
+        # a crawl writing at the same time would have its new versions reverted
+        with archive, crawl_lock(db):
+            report = reparse_archive(
+                archive, folder, bureau_hosts=config.bureau_hosts(), dry_run=dry_run
+            )
+    except LockedError as exc:
+        click.echo(f"archiver: error: {exc}", err=True)
+        raise SystemExit(75) from None
     summary = {
         "records": report.records,
         "changed": report.changed,

@@ -144,6 +144,10 @@ def atomic_output(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
     never leaves a half-written file nor clobbers the previous one.
     """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # mkstemp makes the file private (0600); an export is meant to be shared like any file
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
             yield f
@@ -161,6 +165,7 @@ def write_manifest(
     fields: tuple[str, ...],
     filters: Filters,
     count: int,
+    query: str | None = None,
 ) -> Path:
     """Write ``<export>.manifest.json`` beside an export, so the dataset can be cited and checked.
 
@@ -178,7 +183,14 @@ def write_manifest(
         "records": count,
         "format": fmt,
         "fields": list(fields),
-        "filters": {k: v for k, v in asdict(filters).items() if v not in (None, (), "include")},
+        "filters": {
+            **{
+                name: value
+                for name, value in asdict(filters).items()
+                if name != "extra" and value not in (None, (), "include")
+            },
+            **({"query": query} if query is not None else {}),
+        },
         "archive": str(db),
         "command": " ".join(["archiver", *sys.argv[1:]]),
         "created_at": utc_now(),

@@ -317,6 +317,12 @@ class Archive:
             old = self._row(doc.url)
             if old is None:
                 raise ArchiveError(f"{doc.url} is not in the archive")
+            capture = doc.capture
+            if capture is not None and (old["warc_file"], old["warc_offset"]) != (
+                capture.warc_file,
+                capture.warc_offset,
+            ):
+                return []  # captured again since it was read: the new capture stands
             compared = (*CONTENT_COLUMNS, "parse_warnings", "provenance", "extractor_version")
             changed = [c for c in compared if old[c] != row[c]]
             if isinstance(doc, News) and self._citations(doc.url) != cites:

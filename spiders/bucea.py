@@ -260,7 +260,8 @@ class BuceaNewsSpider(scrapy.Spider):
         if response.status in (404, 410):
             # gone from its site: a known live copy is marked withdrawn and kept, and the
             # archive is asked in any case
-            if brief_url in self.known:
+            known = self.known.get(brief_url)
+            if known and known["status"] == "live":  # an archived copy was never online here
                 yield from self._known_page_status(response, brief_url)
             yield self._availability_request(brief_url, f"HTTP {response.status}")
             return

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -231,13 +232,14 @@ def test_manifest_describes_and_checks_the_export(db: Path, tmp_path: Path) -> N
     out = tmp_path / "briefs.json"
     result = run(
         "export", "--db", str(db), "--format", "json", "--kind", "brief", "-o", str(out),
-        "--manifest", "--since", "2011-01-01",
+        "--manifest", "--since", "2011-01-01", "--query", "简报",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     manifest = json.loads((tmp_path / "briefs.json.manifest.json").read_text())
     assert manifest["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert manifest["records"] == 1
-    assert manifest["filters"] == {"kind": "brief", "since": "2011-01-01"}
+    assert manifest["filters"] == {"kind": "brief", "since": "2011-01-01", "query": "简报"}
+    assert out.stat().st_mode & 0o777 == 0o666 & ~current_umask()
     assert manifest["format"] == "json"
     assert manifest["fields"][:2] == ["url", "kind"]
     assert manifest["tool"] == "edu-news-archiver"
@@ -302,3 +304,37 @@ def test_csv_and_jsonl_exports_agree_on_every_value(db: Path) -> None:
                 assert json.loads(row[name]) == value, name
             else:
                 assert row[name] == str(value), name
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["crawl", "--start-url", "http://[x"], "is not a page of"),
+        (["crawl", "--set", "ARCHIVER_KNOWN_RUN=abc"], "ARCHIVER_KNOWN_RUN must be a number"),
+        (["crawl", "--set", "ARCHIVER_FULL=perhaps"], "ARCHIVER_FULL must be true or false"),
+        (["crawl", "--set", "DOWNLOAD_DELAY=soon"], "DOWNLOAD_DELAY must be a number"),
+        (["crawl", "--log-file", "/nonexistent/dir/x.log"], "no folder /nonexistent/dir"),
+        (["stats", "--plot", "/proc/x.png"], "cannot write /proc/x.png"),
+        (["reparse", "--db", "{tmp}/typo.db"], "no archive at"),
+    ],
+)
+def test_more_bad_input_is_one_line(
+    db: Path, tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    db_args = [] if "--db" in args else ["--db", str(db)]
+    line = one_line_error(run(args[0], *db_args, *args[1:]))
+    assert fragment in line
+    assert list(tmp_path.glob("typo.db*")) == []
+
+
+def test_parse_refuses_a_non_http_url(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<html></html>")
+    assert "not an http(s) address" in one_line_error(run("parse", "--url", "http://[x", str(page)))
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -85,3 +85,12 @@ def test_errors(db: Path, args: list[str], fragment: str) -> None:
     result = run(args[0], "--db", str(db), *args[1:])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and fragment in result.stderr
+
+
+def test_reparse_waits_for_no_crawl(db: Path) -> None:
+    from archiver.lock import crawl_lock
+
+    with crawl_lock(db):
+        result = run("reparse", "--db", str(db))
+    assert result.exit_code == 75
+    assert result.stderr.startswith(f"archiver: error: another crawl is running on {db}")

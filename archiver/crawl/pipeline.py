@@ -46,6 +46,7 @@ class ArchivePipeline:
         db_path = crawler.settings.get("ARCHIVER_DB") or config.db_path()
         pipeline = cls(crawler, str(db_path))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
     def open_spider(self) -> None:
@@ -81,6 +82,11 @@ class ArchivePipeline:
                 if outcome != "kept":
                     self.counts[f"briefs_{item.status}"] += 1
         return item
+
+    def item_error(self, item: Any, failure: Any) -> None:
+        """A record that could not be stored is an error of the run (Scrapy only logs it)."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("archiver/errors")
 
     def spider_closed(self, spider: object, reason: str) -> None:
         """Close the run: ``ok``, ``partial`` (some pages failed) or ``failed``."""
