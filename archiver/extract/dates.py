@@ -21,6 +21,14 @@ _DATE_TIME = re.compile(
 )
 
 
+# The usual meta-line value, "2022-06-10" or "2022-06-10 10:30[:45]" (ASCII digits, a year
+# _DATE_TIME accepts): where it matches the whole value, _DATE_TIME's first match is the
+# same, and reading it from this simpler pattern costs less.
+_PLAIN_DATE_TIME = re.compile(
+    r"((?:19|20)[0-9]{2})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?"
+)
+
+
 def find_date_match(text: str) -> re.Match[str] | None:
     """The first valid calendar date (with any time right after it) in ``text``."""
     for match in _DATE_TIME.finditer(text):
@@ -51,11 +59,22 @@ def to_iso_datetime(text: str | None) -> str | None:
     """
     if not text:
         return None
+    plain = _PLAIN_DATE_TIME.fullmatch(text)
+    if plain is not None:
+        year, month, day_of_month, hour, minute, second = plain.groups()
+        try:
+            date(int(year), int(month), int(day_of_month))
+        except ValueError:
+            pass  # _DATE_TIME may find a valid date further on: the general path decides
+        else:
+            return _with_time(f"{year}-{month}-{day_of_month}", hour, minute, second)
     match = find_date_match(text)
     if match is None:
         return None
-    day = _date_part(match)
-    hour, minute, second = match.group("H"), match.group("M"), match.group("S")
+    return _with_time(_date_part(match), *match.group("H", "M", "S"))
+
+
+def _with_time(day: str, hour: str | None, minute: str | None, second: str | None) -> str:
     if hour is None or minute is None or int(hour) > 23 or int(minute) > 59:
         return day
     clock = f"{int(hour):02d}:{minute}"
@@ -65,12 +84,14 @@ def to_iso_datetime(text: str | None) -> str | None:
 
 
 def _valid(match: re.Match[str]) -> bool:
+    year, month, day = match.group("y", "m", "d")
     try:
-        date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        date(int(year), int(month), int(day))
     except ValueError:
         return False
     return True
 
 
 def _date_part(match: re.Match[str]) -> str:
-    return f"{int(match.group('y')):04d}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"
+    year, month, day = match.group("y", "m", "d")
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"

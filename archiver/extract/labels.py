@@ -20,13 +20,25 @@ def split_labelled(text: str, labels: Sequence[str]) -> list[tuple[str, str]]:
     ``党建工作处供稿:…`` in the wrong place. Pass every label the line may hold, even those
     whose value is not wanted, so that no value swallows them. Empty values stay ``""``.
     """
-    matches = list(_label_pattern(tuple(labels)).finditer(text))
-    pairs = []
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = normalise_space(text[match.end() : end]).strip(_SEPARATORS)
-        pairs.append((match.group(1), value))
-    return pairs
+    # split() with the label captured: [text before, label, value, label, value, …],
+    # each value running up to the next label (cut in C, not match by match).
+    parts = _label_pattern(tuple(labels)).split(text)
+    if len(parts) > 3 and normalise_space(text) == text:
+        # Lines mostly come normalised (element_text). In a slice of such a line the only
+        # spaces are single " ": a value needs strip() alone, and one test of the line
+        # spares normalising each value.
+        return [
+            (parts[i], parts[i + 1].strip().strip(_SEPARATORS)) for i in range(1, len(parts), 2)
+        ]
+    return [
+        (parts[i], normalise_space(parts[i + 1]).strip(_SEPARATORS))
+        for i in range(1, len(parts), 2)
+    ]
+
+
+def has_label(text: str, labels: Sequence[str]) -> bool:
+    """True when :func:`split_labelled` would find a pair in ``text`` (without splitting)."""
+    return _label_pattern(tuple(labels)).search(text) is not None
 
 
 def first_value(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> tuple[str, str] | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from lxml import etree
 
 from archiver.extract.text import Element, element_text, normalise_space, text_of
 
@@ -14,11 +17,18 @@ PROVENANCE_BREADCRUMB = "page:breadcrumb"
 _COLUMN_WORD = re.compile(
     r"^(?:col|column|lm|channel|cat|category|m)[-_]?(?:title|tit|name|mc|bt|label)$", re.I
 )
+# _COLUMN_WORD as one whole word of a class attribute (words split at whitespace, as
+# str.split() does): one search instead of a match per word.
+_COLUMN_CLASS_WORD = re.compile(
+    r"(?<!\S)(?:col|column|lm|channel|cat|category|m)[-_]?(?:title|tit|name|mc|bt|label)(?!\S)",
+    re.I,
+)
 # How far up from the anchor (title or first list item) a column title box may sit, so
 # that a sidebar's box titles ("最新新闻") are not taken for the page's own column.
 _COLUMN_SCOPE_LEVELS = 3
 _MAX_LABEL_CHARS = 20
 _BREADCRUMB_TEXT = ("当前位置", "您的位置", "您现在的位置", "现在位置", "所在位置", "当前页面")
+_BREADCRUMB_NAME = re.compile("|".join(map(re.escape, _BREADCRUMB_TEXT)))
 _BREADCRUMB_WORD = re.compile(r"crumb|position|location|weizhi|dqwz", re.I)
 _HOME_LABELS = frozenset({"首页", "网站首页", "主页", "学校首页", "新闻网首页", "返回首页", "home"})
 _SIDEBAR_WORD = re.compile(r"(?:^|[\s_-])side", re.I)
@@ -46,24 +56,27 @@ def find_section_label(
 
 def _column_label(anchor: Element) -> str | None:
     scope = anchor
+    ancestors: set[Element] = set()  # those of the anchor within the scope
     for _ in range(_COLUMN_SCOPE_LEVELS):
         parent = scope.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
         scope = parent
-    # The marked elements of the scope before the anchor (its ancestors excluded, as with
+        ancestors.add(scope)
+    # The column boxes of the scope before the anchor (its ancestors excluded, as with
     # preceding::), nearest last; walking only the scope keeps this off the whole page.
-    ancestors = set(anchor.iterancestors())
-    marked: list[Element] = []
-    for el in scope.iter():
+    boxes: list[Element] = []
+    for el in scope.iter(etree.Element):
         if el is anchor:
             break
-        if el in ancestors or not isinstance(el.tag, str):
-            continue
-        if el.get("class") is not None or el.get("id") is not None:
-            marked.append(el)
-    for el in reversed(marked):
-        if not _is_column_box(el) or _in_sidebar(el, scope):
+        # A column box: a word of its class, or its whole id (the id is not split).
+        cls, ident = el.get("class"), el.get("id")
+        if (
+            (cls and _COLUMN_CLASS_WORD.search(cls)) or (ident and _COLUMN_WORD.match(ident))
+        ) and el not in ancestors:
+            boxes.append(el)
+    for el in reversed(boxes):
+        if _in_sidebar(el, scope):
             continue
         label = _short_label(el)
         if label:
@@ -71,18 +84,14 @@ def _column_label(anchor: Element) -> str | None:
     return None
 
 
-def _is_column_box(el: Element) -> bool:
-    words = (el.get("class") or "").split()
-    words.append(el.get("id") or "")
-    return any(_COLUMN_WORD.match(word) for word in words)
-
-
 def _in_sidebar(el: Element, scope: Element) -> bool:
     for ancestor in el.iterancestors():
         if ancestor is scope:
             return False
-        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if _SIDEBAR_WORD.search(marks):
+        # Class and id searched apart: "^" at the start of the id stands for the space
+        # that would join them.
+        cls, ident = ancestor.get("class"), ancestor.get("id")
+        if (cls and _SIDEBAR_WORD.search(cls)) or (ident and _SIDEBAR_WORD.search(ident)):
             return True
     return False
 
@@ -107,16 +116,45 @@ def _breadcrumb_label(root: Element, exclude: str | None) -> str | None:
     return None
 
 
-def _breadcrumbs(root: Element) -> list[Element]:
-    found: list[Element] = []
-    conditions = " or ".join(f"contains(., '{t}')" for t in _BREADCRUMB_TEXT)
-    for el in root.xpath(f"//body//*[text()[{conditions}]]"):
-        # The label may sit in its own <span> beside the links.
-        container = el if next(iter(el.iter("a")), None) is not None else el.getparent()
-        if container is not None:
-            found.append(container)
-    for el in root.xpath("//body//*[@class or @id]"):
-        words = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _BREADCRUMB_WORD.search(words):
-            found.append(el)
-    return found
+def _breadcrumbs(root: Element) -> Iterator[Element]:
+    """Breadcrumb candidates in the order ``//body//*`` lists them: first the containers of
+    elements whose own text (a ``text()`` child) names a breadcrumb (当前位置 …), then the
+    elements with a breadcrumb class or id.
+
+    Lazy, and walked in Python: the caller stops at the first candidate with a label, and
+    the XPath form (``//body//*[text()[contains(., …)]]``) costs several times more. This
+    runs on every page without a column box.
+    """
+    bodies = [b for b in root.iter("body") if next(b.iterancestors("body"), None) is None]
+    for body in bodies:
+        # One serialisation of all its text tells whether any text node names a breadcrumb;
+        # most pages without a column box have none, and skip the walk.
+        text = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+        if _BREADCRUMB_NAME.search(text) is None:
+            continue
+        for el in body.iterdescendants(etree.Element):
+            if _own_text_names_breadcrumb(el):
+                # The label may sit in its own <span> beside the links.
+                container = el if next(el.iter("a"), None) is not None else el.getparent()
+                if container is not None:
+                    yield container
+    for body in bodies:
+        for el in body.iterdescendants(etree.Element):
+            cls, ident = el.get("class"), el.get("id")
+            # No word of the pattern holds a space, so class and id may be searched apart.
+            if (cls and _BREADCRUMB_WORD.search(cls)) or (ident and _BREADCRUMB_WORD.search(ident)):
+                yield el
+
+
+def _own_text_names_breadcrumb(el: Element) -> bool:
+    # The text() children of an element: its text and the tails of its children (comments
+    # included: their tails are text nodes of el). The names are Chinese: ASCII text, as
+    # the indents between tags, holds none.
+    text = el.text
+    if text and not text.isascii() and _BREADCRUMB_NAME.search(text):
+        return True
+    for child in el:
+        tail = child.tail
+        if tail and not tail.isascii() and _BREADCRUMB_NAME.search(tail):
+            return True
+    return False

@@ -49,6 +49,12 @@ _REGION_WORD = re.compile(r"footer|sidebar|share", re.IGNORECASE)
 # dict is several times slower.)
 _SPACES = re.compile(r"[ \t\n\r\f\v\xa0]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+# What str.split() treats as whitespace beyond _SPACES' set (the whitespace characters of
+# str.isspace(): \x1c-\x1f \x85 \u1680 \u2000-\u200a \u2028 \u2029 \u202f \u205f \u3000),
+# plus the zero-width characters (\u200b-\u200d, \ufeff). Text holding none of them is
+# normalised by split/join, several times faster than the two regexes. (Spelled out:
+# the class [^\S…] searches many times slower.)
+_NOT_PLAIN = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 # (text, the <a href> element it is the text of, or None)
@@ -76,7 +82,7 @@ def parse_html(html: str) -> Element:
     # lxml refuses str input that starts with an XML declaration naming an encoding.
     html = _XML_DECLARATION.sub("", html, count=1)
     root = None
-    if html.strip():
+    if html and not html.isspace():  # (html.strip() would copy the whole page)
         try:
             root = etree.fromstring(html, _parser())
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -88,6 +94,8 @@ def parse_html(html: str) -> Element:
 
 def text_of(el: Element) -> str:
     """All text inside ``el`` (not its tail), as in the source."""
+    if not len(el) and isinstance(el.tag, str):
+        return el.text or ""  # no child (a link, a label): itertext() costs more
     return "".join(el.itertext())
 
 
@@ -107,12 +115,39 @@ def drop_element(el: Element) -> None:
 
 def normalise_space(text: str) -> str:
     """Collapse runs of ASCII whitespace and NBSP to one space; strip (also ``\\u3000``)."""
+    # Stripping first changes nothing (the result is stripped anyway, and zero-width
+    # characters are not whitespace) and takes the usual leading "　　" out of the test.
+    text = text.strip()
+    if _NOT_PLAIN.search(text) is None:
+        # Only _SPACES' characters separate words here, so split() collapses the same runs.
+        return " ".join(text.split())
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
 def element_text(el: Element) -> str:
     """The visible text of ``el`` on one line."""
-    return normalise_space(" ".join(text_lines(el)))
+    text = _flat_text(el)
+    if text is None:
+        text = " ".join(text_lines(el))
+    return normalise_space(text)
+
+
+def _flat_text(el: Element) -> str | None:
+    """The one line the walk gives ``el`` (before spaces are normalised) when ``el`` holds
+    only childless inline or skipped elements, as titles, labels and meta lines do; None
+    otherwise. Reading them directly spares building a walker for a few nodes."""
+    if _KIND.get(el.tag, _INLINE) not in (_INLINE, _BLOCK, _LINK):
+        return None
+    chunks = [el.text or ""]
+    for child in el:
+        kind = _KIND.get(child.tag, _INLINE)
+        if len(child) or kind not in (_INLINE, _LINK, _SKIP):
+            return None
+        if kind != _SKIP and child.text:
+            chunks.append(child.text)
+        if child.tail:
+            chunks.append(child.tail)
+    return "".join(chunks)
 
 
 def class_xpath(tag: str, name: str) -> str:
@@ -153,33 +188,61 @@ def is_chrome_line(line: str) -> bool:
 def clean_body(body: Element) -> None:
     """Remove, in place, what is not article content: scripts and styles, footer, sidebar
     and share regions, print/close links and the font-size widget."""
-    unwanted, tool_texts = [], []
+    unwanted: list[Element] = []
+    tool_texts: list[Element] = []
+    # Most bodies name no tool at all: one search of all their text (serialised in C)
+    # spares a search of every text and tail. Any text or tail naming one is in there.
+    all_text = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+    find_tools = _CHROME_ANCHOR.search(all_text) is not None
     # One pass over the body; XPath contains() over every node costs several times more.
-    for el in body.iterdescendants():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
+    for el in body.iterdescendants(etree.Element):
+        # No region word holds a space, so class and id may be searched apart.
         cls, ident = el.get("class"), el.get("id")
-        if tag in _SCRIPT_TAGS or ((cls or ident) and _REGION_WORD.search(f"{cls} {ident}")):
+        if (
+            el.tag in _SCRIPT_TAGS
+            or (cls and _REGION_WORD.search(cls))
+            or (ident and _REGION_WORD.search(ident))
+        ):
             unwanted.append(el)
             continue
-        if el.text and _CHROME_ANCHOR.search(el.text):
-            tool_texts.append(el)
-        if el.tail and _CHROME_ANCHOR.search(el.tail) and el.getparent() is not None:
-            tool_texts.append(el.getparent())
+        if find_tools:
+            # (Tool names are Chinese: ASCII text, as the indents between tags, has none.)
+            text, tail = el.text, el.tail
+            if text and not text.isascii() and _CHROME_ANCHOR.search(text):
+                tool_texts.append(el)
+            if tail and not tail.isascii() and _CHROME_ANCHOR.search(tail):
+                if el.getparent() is not None:
+                    tool_texts.append(el.getparent())
     # From each element holding a tool's name (打印, 关闭, 字号 …), climb while the element
-    # holds nothing else; the widest such element goes.
+    # holds nothing else; the widest such element goes. Tools often share a parent
+    # (【打印本页】【关闭窗口】): each element is judged once.
+    only_chrome: dict[Element, bool] = {}
     for el in tool_texts:
         widest = None
         while el is not None and el is not body:
-            if _has_media(el) or not is_chrome_line(normalise_space(text_of(el))):
+            verdict = only_chrome.get(el)
+            if verdict is None:
+                verdict = _only_chrome(el)
+                only_chrome[el] = verdict
+            if not verdict:
                 break
             widest, el = el, el.getparent()
         if widest is not None:
             unwanted.append(widest)
+    dropping = set(unwanted)
     for el in unwanted:
-        if not any(ancestor in unwanted for ancestor in el.iterancestors()):
+        if not _inside(el, dropping, body):
             drop_element(el)
+
+
+def _inside(el: Element, dropping: set[Element], body: Element) -> bool:
+    """True when an ancestor of ``el`` is being dropped (all those are below ``body``)."""
+    for ancestor in el.iterancestors():
+        if ancestor is body:
+            return False
+        if ancestor in dropping:
+            return True
+    return False
 
 
 def body_lines(body: Element) -> list[str]:
@@ -189,6 +252,10 @@ def body_lines(body: Element) -> list[str]:
 
 def drop_chrome_lines(lines: list[str]) -> list[str]:
     """``lines`` without those made only of print/close links or the font-size widget."""
+    # Most texts name no tool at all: one search of them all spares one per line (no tool
+    # word holds a newline, so none is found across two lines).
+    if _CHROME_ANCHOR.search("\n".join(lines)) is None:
+        return list(lines)
     return [line for line in lines if not is_chrome_line(line)]
 
 
@@ -198,8 +265,35 @@ def to_html(el: Element) -> str:
     return html
 
 
+_MEDIA_TAGS = ("img", "video", "table")
+
+
+def _only_chrome(el: Element) -> bool:
+    """True when ``el`` holds no media and its text is only print/close links or the
+    font-size widget."""
+    if not len(el):  # a leaf (most tools are one <a>): its own tag tells
+        return el.tag not in _MEDIA_TAGS and is_chrome_line(normalise_space(text_of(el)))
+    return not _has_media(el) and is_chrome_line(normalise_space(text_of(el)))
+
+
 def _has_media(el: Element) -> bool:
-    return next(iter(el.iter("img", "video", "table")), None) is not None
+    return next(iter(el.iter(*_MEDIA_TAGS)), None) is not None
+
+
+# How the walk treats an element, by tag; any other tag is inline. Comments, processing
+# instructions and entities have these lxml factories as their tag and are skipped. One
+# dict lookup per element replaces a chain of tests on the hot path.
+_INLINE, _BLOCK, _SKIP, _BREAK, _ROW, _LINK = range(6)
+_KIND: dict[object, int] = {
+    **dict.fromkeys(BLOCK_TAGS, _BLOCK),
+    **dict.fromkeys(SKIP_TAGS, _SKIP),
+    "br": _BREAK,
+    "tr": _ROW,
+    "a": _LINK,
+    etree.Comment: _SKIP,
+    etree.ProcessingInstruction: _SKIP,
+    etree.Entity: _SKIP,
+}
 
 
 class _Lines:
@@ -216,14 +310,21 @@ class _Lines:
         self._open: tuple[int, Element] | None = None
 
     def flush(self) -> None:
-        if not self._buf:
+        buf = self._buf
+        if not buf:
             return
+        text = "".join(buf)
         if self._track:
-            self._cut_pieces()
-        line = normalise_space("".join(self._buf))
-        self._buf.clear()
-        if line:
-            self.lines.append(line)
+            if self._links or self._open is not None:
+                self._cut_pieces()
+            elif "://" in text:  # no link on this line: the whole line is one text piece
+                self.pieces.append((text, None))
+        buf.clear()
+        # Half the lines between blocks are the source's newlines and indents alone.
+        if not text.isspace():
+            line = normalise_space(text)
+            if line:
+                self.lines.append(line)
 
     def _cut_pieces(self) -> None:
         links = self._links
@@ -245,35 +346,46 @@ class _Lines:
             self.pieces.append((text, None))
 
     def walk(self, el: Element) -> None:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS:
+        kind = _KIND.get(el.tag, _INLINE)
+        if kind == _SKIP:
             return
         if el is self._mark:
             self.flush()
             self.lines.append(MARK)
             return
-        if tag == "br":
+        if kind == _BREAK:
             self.flush()
             return
-        if tag == "tr":
+        if kind == _ROW:
             self._row(el)
             return
-        link = self._track and tag == "a" and self._open is None and bool(el.get("href"))
+        buf = self._buf
+        link = kind == _LINK and self._track and self._open is None and bool(el.get("href"))
         if link:
-            self._open = (len(self._buf), el)
-        block = tag in BLOCK_TAGS
-        if block:
+            self._open = (len(buf), el)
+        # (flush() does nothing on an empty line; the test here saves the call.)
+        if kind == _BLOCK and buf:
             self.flush()
-        if el.text:
-            self._buf.append(el.text)
+        text = el.text
+        if text:
+            buf.append(text)
+        mark = self._mark
         for child in el:
-            self.walk(child)
-            if child.tail:
-                self._buf.append(child.tail)
-        if block:
+            if not len(child) and child is not mark and _KIND.get(child.tag) is None:
+                # A childless inline element (a span of text, an empty <o:p>): its text is
+                # all the walk would take from it; spare the call.
+                text = child.text
+                if text:
+                    buf.append(text)
+            else:
+                self.walk(child)
+            tail = child.tail
+            if tail:
+                buf.append(tail)
+        if kind == _BLOCK and buf:
             self.flush()
         if link and self._open is not None:
-            self._links.append((self._open[0], len(self._buf), el))
+            self._links.append((self._open[0], len(buf), el))
             self._open = None
 
     def _row(self, tr: Element) -> None:
@@ -281,16 +393,21 @@ class _Lines:
         # hold paragraphs reads as those paragraphs.
         self.flush()
         cells: list[list[str]] = []
+        layout = False
         for cell in tr:
             if not isinstance(cell.tag, str):
                 continue
             sub = _Lines(self._mark, self._track)
             sub.walk(cell)
             sub.flush()
-            cells.append(sub.lines)
-            self.pieces.extend(sub.pieces)
-        if any(len(c) > 1 or MARK in c for c in cells):
+            lines = sub.lines
+            cells.append(lines)
+            if sub.pieces:
+                self.pieces.extend(sub.pieces)
+            if len(lines) > 1 or MARK in lines:
+                layout = True
+        if layout:
             for lines in cells:
                 self.lines.extend(lines)
         elif any(cells):
-            self.lines.append("\t".join(c[0] if c else "" for c in cells).strip("\t"))
+            self.lines.append("\t".join([c[0] if c else "" for c in cells]).strip("\t"))
