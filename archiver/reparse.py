@@ -13,7 +13,7 @@ from archiver.config import DEFAULT_BUREAU_HOSTS
 from archiver.extract import extract_document
 from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document
 from archiver.store import Archive
-from archiver.warc import WarcError, read_capture
+from archiver.webarchive.warc import WarcError, read_capture
 
 
 @dataclass

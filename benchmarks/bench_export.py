@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archiver.schema import APPLICATION_ID, DOCUMENTS, SECTIONS, migrations
+from archiver.store.schema import APPLICATION_ID, DOCUMENTS, SECTIONS, migrations
 from benchmarks.bench_search import documents
 
 #: The columns and joins of `archiver export --format csv` (sections, cites and cited_by

@@ -28,8 +28,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archiver.cli import pad
-from archiver.schema import DOCUMENTS, migrations
 from archiver.search import INDEX, And, Node, Not, Term, parse_query, search
+from archiver.store.schema import DOCUMENTS, migrations
 
 COMMON = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"

@@ -24,7 +24,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archiver import config, wayback
+from archiver import config
 from archiver.crawl.logs import quiet_network_tracebacks
 from archiver.extract import decode_html, extract_document, extract_list_page
 from archiver.records import (
@@ -39,7 +39,8 @@ from archiver.records import (
     Withdrawal,
 )
 from archiver.store import Archive, utc_now
-from archiver.warc import CaptureRef
+from archiver.webarchive import wayback
+from archiver.webarchive.warc import CaptureRef
 
 logger = logging.getLogger(__name__)
 

@@ -88,7 +88,7 @@ def test_errors(db: Path, args: list[str], fragment: str) -> None:
 
 
 def test_reparse_waits_for_no_crawl(db: Path) -> None:
-    from archiver.lock import crawl_lock
+    from archiver.store.lock import crawl_lock
 
     with crawl_lock(db):
         result = run("reparse", "--db", str(db))

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
-from archiver.warc import read_capture
+from archiver.webarchive.warc import read_capture
 from tests.mockweb import MockWeb, World
 from tests.test_warc import warcio_cli
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from scrapy.http import Request, Response
 
 from archiver import __version__
-from archiver.crawl.middlewares import BackoffRetryMiddleware
+from archiver.crawl.retry import BackoffRetryMiddleware
 from archiver.crawl.run import crawl_settings
 
 
@@ -22,8 +22,8 @@ def test_polite_defaults(tmp_path: Path) -> None:
     assert settings.getfloat("RETRY_BACKOFF_BASE") == 2.0
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
-    assert "archiver.crawl.middlewares.BackoffRetryMiddleware" in middlewares
-    assert "archiver.crawl.warc_middleware.WarcCaptureMiddleware" in middlewares
+    assert "archiver.crawl.retry.BackoffRetryMiddleware" in middlewares
+    assert "archiver.crawl.capture.WarcCaptureMiddleware" in middlewares
     assert settings["ARCHIVER_DB"] == str((tmp_path / "a.db").resolve())
     assert settings.getlist("ARCHIVER_BUREAU_HOSTS") == ["*.bjedu.gov.cn"]
 

@@ -31,7 +31,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from archiver.warc import CapturedResponse, read_capture, warc_files
+from archiver.webarchive.warc import CapturedResponse, read_capture, warc_files
 from tests.mockweb import MockWeb, World, default_world
 from tests.mockweb.facts import ArticleFact, BriefFact
 from tests.pywb_support import Wayback, make_collection

@@ -14,9 +14,8 @@ from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
 from archiver.cli import cli
-from archiver.commands_search import write_table
+from archiver.cli.search import write_table
 from archiver.records import Brief, Document, News
-from archiver.schema import APPLICATION_ID, migrations
 from archiver.search import (
     And,
     Not,
@@ -30,6 +29,7 @@ from archiver.search import (
     search,
 )
 from archiver.store import Archive, Filters
+from archiver.store.schema import APPLICATION_ID, migrations
 
 # -- a varied archive ----------------------------------------------------------------------
 

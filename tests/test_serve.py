@@ -30,10 +30,10 @@ from sqlite_utils import Database
 
 from archiver.cli import cli
 from archiver.records import Brief, Citation, Document, News
-from archiver.schema import DOCUMENTS
 from archiver.search import search
 from archiver.serve import BRIEFS_VIEW, DB_NAME, NEWS_VIEW, TABLES, build_datasette
 from archiver.store import Archive
+from archiver.store.schema import DOCUMENTS
 
 NEWS_2011 = "https://xww.bucea.edu.cn/zhxw/26536.htm"
 NEWS_2012 = "https://xww.bucea.edu.cn/ttxw/28811.htm"
@@ -110,7 +110,7 @@ def read_only_db(path: Path) -> Database:
 
 
 def test_a_new_archive_has_the_views(tmp_path: Path) -> None:
-    # fails until the migration (archiver.serve.m005_views) is registered in archiver.schema
+    # fails until the migration (archiver.serve.m005_views) is registered in archiver.store.schema
     with Archive.open(tmp_path / "archive.db", create=True) as archive:
         assert {NEWS_VIEW, BRIEFS_VIEW} <= set(archive.db.view_names())
 

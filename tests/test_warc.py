@@ -1,4 +1,4 @@
-"""WARC captures: the writer and readers of archiver.warc, and a crawl through the middleware."""
+"""WARC captures: the writer and readers of archiver.webarchive.warc, and a crawled capture."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import __version__
-from archiver.crawl.warc_middleware import WarcCaptureMiddleware, warc_dir
-from archiver.warc import (
+from archiver.crawl.capture import WarcCaptureMiddleware, warc_dir
+from archiver.webarchive.warc import (
     CaptureMismatch,
     CaptureRef,
     WarcError,
@@ -367,7 +367,7 @@ CRAWL_SCRIPT = textwrap.dedent(
             seen["refused"] = {"ref": failure.request.meta.get("warc_capture")}
 
     process = CrawlerProcess({
-        "DOWNLOADER_MIDDLEWARES": {"archiver.crawl.warc_middleware.WarcCaptureMiddleware": 950},
+        "DOWNLOADER_MIDDLEWARES": {"archiver.crawl.capture.WarcCaptureMiddleware": 950},
         "ARCHIVER_WARC_DIR": warc_dir,
         "ROBOTSTXT_OBEY": True,
         "USER_AGENT": "edu-news-archiver/test",

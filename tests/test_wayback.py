@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from archiver import wayback
+from archiver.webarchive import wayback
 
 URL = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
 

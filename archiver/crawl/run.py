@@ -18,7 +18,7 @@ def crawl_settings(
 ) -> Settings:
     """The archiver's Scrapy settings for a crawl into ``db``."""
     settings = Settings()
-    settings.setmodule("archiver.scrapy_settings", priority="project")
+    settings.setmodule("archiver.crawl.settings", priority="project")
     settings.set("ARCHIVER_DB", str(db.resolve()), priority="cmdline")
     settings.set("ARCHIVER_BUREAU_HOSTS", list(bureau_hosts), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from archiver import __version__
 from archiver.records import Brief, Document, News
-from archiver.schema import (
+from archiver.store.schema import (
     APPLICATION_ID,
     CITATIONS,
     DOCUMENTS,

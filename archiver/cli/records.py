@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from archiver.cli import UserError, db_option, open_archive, utf8_stdout
-from archiver.schema import VERSIONED_COLUMNS
 from archiver.store import Archive
+from archiver.store.schema import VERSIONED_COLUMNS
 
 
 def _record(archive: Archive, url: str) -> dict[str, Any]:
@@ -155,8 +155,8 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
     changed and, per field, how many times. The extractor version is recorded on each record.
     """
     from archiver import config
-    from archiver.lock import LockedError, crawl_lock
     from archiver.reparse import reparse_archive
+    from archiver.store.lock import LockedError, crawl_lock
 
     folder = warc_dir or db.parent / "warc"
     archive = open_archive(db)  # a missing or foreign archive fails here, before the lock

@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 
 from archiver.cli import db_option, open_archive, pad, utf8_stdout
-from archiver.commands_export import filter_options, make_filters
+from archiver.cli.export import filter_options, make_filters
 from archiver.search import Hit, QueryError, parse_query, search
 
 SEARCH_FORMATS = ("table", "json", "jsonl", "csv")

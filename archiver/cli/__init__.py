@@ -221,7 +221,7 @@ def crawl(
     A progress line is shown only when stderr is a terminal.
     """
     from archiver.crawl.run import run_crawl
-    from archiver.lock import LockedError, crawl_lock
+    from archiver.store.lock import LockedError, crawl_lock
 
     if log_file is not None and not log_file.parent.is_dir():
         raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
@@ -293,7 +293,7 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
     with open_archive(db) as archive:
         counts = archive.stats()
         if plot is not None:
-            from archiver.plot import plot_coverage
+            from archiver.export.plot import plot_coverage
 
             try:
                 months, briefs = plot_coverage(archive, plot)
@@ -409,16 +409,16 @@ def main() -> None:
 
 
 # Commands defined in their own modules (they import the helpers above).
-from archiver.commands_export import citations, export  # noqa: E402
-from archiver.commands_records import diff, history, reparse, show  # noqa: E402
+from archiver.cli.export import citations, export  # noqa: E402
+from archiver.cli.records import diff, history, reparse, show  # noqa: E402
 
 for _command in (export, citations, show, history, diff, reparse):
     cli.add_command(_command)
 
-from archiver.commands_search import search_command  # noqa: E402
+from archiver.cli.search import search_command  # noqa: E402
 
 cli.add_command(search_command)
 
-from archiver.commands_serve import serve_command  # noqa: E402
+from archiver.cli.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.query import (
+from archiver.search.query import (
     And,
     Node,
     Not,
@@ -37,8 +37,8 @@ from archiver.query import (
     ascii_lower,
     parse_query,
 )
-from archiver.schema import DOCUMENTS
 from archiver.store import Filters
+from archiver.store.schema import DOCUMENTS
 
 __all__ = [
     "And", "Filters", "Hit", "Node", "Not", "Or", "Query", "QueryError", "Snippet", "Term",

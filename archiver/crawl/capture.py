@@ -7,7 +7,7 @@ sees each response first, exactly as the download handler produced it:
 - before RedirectMiddleware (600) and BackoffRetryMiddleware (550) turn a 3xx or a 503 into
   a new request, so redirects and failed tries are captured too;
 - before HttpCompressionMiddleware (590) decodes the body, so a gzip page is stored as the
-  gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.warc`);
+  gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.webarchive.warc`);
 - robots.txt and the web archive's API replies are ordinary downloads through this chain.
 
 ``process_request`` runs last, just before the download, and marks the request; a response
@@ -16,7 +16,7 @@ middleware) and is not written. Likewise an exception raised before the download
 forbidding a URL, an off-site request) is not a failed exchange.
 
 Callbacks and errbacks find the capture in ``response.meta["warc_capture"]`` (a
-:class:`archiver.warc.CaptureRef`) — for a redirected request, the capture of the final
+:class:`archiver.webarchive.warc.CaptureRef`) — for a redirected request, the capture of the final
 response.
 """
 
@@ -37,7 +37,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
 from archiver import config
-from archiver.warc import WarcWriter
+from archiver.webarchive.warc import WarcWriter
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from archiver import config
-from archiver.schema import CITATIONS, DOCUMENTS, FILES, LIST_WALKS, RUNS, SECTIONS, VERSIONS
 from archiver.search import Hit, Query, QueryError, Snippet, parse_query, search
 from archiver.store import Filters
+from archiver.store.schema import CITATIONS, DOCUMENTS, FILES, LIST_WALKS, RUNS, SECTIONS, VERSIONS
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -81,7 +81,7 @@ def create_views(db: Database) -> None:
 
 
 def m005_views(db: Database) -> None:
-    """The body of the migration that adds the views (registered in :mod:`archiver.schema`)."""
+    """The body of the migration that adds the views (registered in the store schema)."""
     create_views(db)
 
 

@@ -32,10 +32,10 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "archiver.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "archiver.crawl.retry.BackoffRetryMiddleware": 550,
     # above every built-in middleware: sees each raw exchange before retries, redirects and
     # decompression act on it
-    "archiver.crawl.warc_middleware.WarcCaptureMiddleware": 950,
+    "archiver.crawl.capture.WarcCaptureMiddleware": 950,
 }
 # Raw captures: WARC 1.1 files, gzip per record, rotated by size.
 ARCHIVER_WARC_ENABLED = True

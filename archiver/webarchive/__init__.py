@@ -1,0 +1,1 @@
+"""Raw captures and the web archive: WARC files (warcio) and the Wayback APIs."""
