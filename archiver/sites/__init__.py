@@ -1,0 +1,1 @@
+"""Site profiles: what is known of each news site, as data."""
