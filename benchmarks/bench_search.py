@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archiver.cli import pad
+from archiver.cli.options import pad
 from archiver.search import INDEX, And, Node, Not, Term, parse_query, search
 from archiver.store.schema import DOCUMENTS, migrations
 

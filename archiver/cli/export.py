@@ -1,16 +1,22 @@
-"""``export`` and ``citations``: records and the citation graph, streamed as CSV or JSON,
-with the filters that ``search`` shares."""
+"""``export`` and ``citations``: records and the citation graph, streamed as CSV or JSON."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from archiver.cli import IsoDate, UserError, db_option, open_archive, utf8_stdout
+from archiver.cli.errors import UserError
+from archiver.cli.options import (
+    db_option,
+    filter_options,
+    format_option,
+    make_filters,
+    open_archive,
+    utf8_stdout,
+)
 from archiver.export import (
     CITATION_FIELDS,
     FORMATS,
@@ -23,8 +29,6 @@ from archiver.export import (
     write_rows,
 )
 from archiver.store import Archive, Filters
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fields(
@@ -47,48 +51,6 @@ def _fields(
     return tuple(name for name in allowed if name in wanted)
 
 
-def filter_options(f: F) -> F:
-    """The record filters shared by ``export`` and ``search``."""
-    options = [
-        click.option("--kind", type=click.Choice(["news", "brief"]), is_eager=True,
-                     help="Only this kind of record."),
-        click.option("--since", type=IsoDate(), help="Published on or after DATE (YYYY-MM-DD)."),
-        click.option("--until", type=IsoDate(), help="Published on or before DATE (YYYY-MM-DD)."),
-        click.option("--section", "sections", multiple=True, metavar="LABEL",
-                     help="Listed under this section, e.g. 头条新闻 (repeatable: any of them)."),
-        click.option("--department", "departments", multiple=True, metavar="NAME",
-                     help="This department (部门), exactly (repeatable)."),
-        click.option("--site", "sites", multiple=True, metavar="HOST",
-                     help="From this host, e.g. jw.beijing.gov.cn (repeatable)."),
-        click.option("--status", "statuses", multiple=True,
-                     type=click.Choice(["live", "archived", "unavailable"]),
-                     help="Briefs with this status (repeatable)."),
-        click.option("--withdrawn", type=click.Choice(["include", "exclude", "only"]),
-                     default="include", show_default=True,
-                     help="Pages since withdrawn from their site (their withdrawn_at is set)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def make_filters(params: dict[str, Any]) -> Filters:
-    """Filters from the options of :func:`filter_options`; checks the date range."""
-    since, until = params.get("since"), params.get("until")
-    if since and until and since > until:
-        raise UserError(f"--since {since} is after --until {until}")
-    return Filters(
-        kind=params.get("kind"),
-        since=since,
-        until=until,
-        sections=tuple(params.get("sections", ())),
-        departments=tuple(params.get("departments", ())),
-        sites=tuple(params.get("sites", ())),
-        statuses=tuple(params.get("statuses", ())),
-        withdrawn=params.get("withdrawn", "include"),
-    )
-
-
 def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
     """``filters`` narrowed to the records matching the full-text ``query``."""
     from dataclasses import replace
@@ -105,13 +67,7 @@ def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
 
 @click.command()
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    required=True,
-    help="csv, json (one array) or jsonl (one record per line).",
-)
+@format_option(FORMATS, help="csv, json (one array) or jsonl (one record per line).")
 @filter_options
 @click.option(
     "--query",
@@ -189,8 +145,7 @@ def export(
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="csv, json or jsonl.")
+@format_option(FORMATS, default="csv", help="csv, json or jsonl.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to FILE instead of stdout.")
 @click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")

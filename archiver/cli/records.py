@@ -1,15 +1,18 @@
-"""Commands that read one record: ``show``, ``history`` and ``diff``."""
+"""Commands over one record at a time: ``show``, ``history`` and ``diff`` read it, ``reparse``
+rebuilds every record from its capture."""
 
 from __future__ import annotations
 
 import difflib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archiver.cli import UserError, db_option, open_archive, utf8_stdout
+from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, UserError, fail
+from archiver.cli.options import db_option, format_option, open_archive, utf8_stdout
 from archiver.store import Archive
 from archiver.store.schema import VERSIONED_COLUMNS
 
@@ -23,8 +26,9 @@ def _record(archive: Archive, url: str) -> dict[str, Any]:
 
 @click.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Readable text, or the whole record as one JSON object.")
+@format_option(
+    ["text", "json"], default="text", help="Readable text, or the whole record as one JSON object."
+)
 @click.argument("url")
 def show(db: Path, fmt: str, url: str) -> None:
     """Print the record of URL with its provenance: where each value and the bytes came from."""
@@ -167,8 +171,7 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
                 archive, folder, bureau_hosts=config.bureau_hosts(), dry_run=dry_run
             )
     except LockedError as exc:
-        click.echo(f"archiver: error: {exc}", err=True)
-        raise SystemExit(75) from None
+        fail(str(exc), EXIT_LOCKED)
     summary = {
         "records": report.records,
         "changed": report.changed,
@@ -191,4 +194,4 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
         for failure in report.failed:
             click.echo(f"failed  {failure}", err=True)
     if report.failed:
-        raise SystemExit(1)
+        sys.exit(EXIT_FAILED)

@@ -11,9 +11,17 @@ from typing import IO, Any
 
 import click
 
-from archiver.cli import db_option, open_archive, pad, utf8_stdout
-from archiver.cli.export import filter_options, make_filters
-from archiver.search import Hit, QueryError, parse_query, search
+from archiver.cli.options import (
+    db_option,
+    filter_options,
+    format_option,
+    make_filters,
+    open_archive,
+    pad,
+    utf8_stdout,
+)
+from archiver.search import Hit, QueryError, parse_query
+from archiver.search import search as search_archive
 
 SEARCH_FORMATS = ("table", "json", "jsonl", "csv")
 CSV_FIELDS = ("url", "kind", "title", "published", "department", "source", "score", "snippet")
@@ -21,7 +29,7 @@ CSV_FIELDS = ("url", "kind", "title", "published", "department", "source", "scor
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 
-@click.command("search")
+@click.command()
 @db_option
 @click.argument("query")
 @filter_options
@@ -32,15 +40,12 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
     show_default=True,
     help="Show at most N hits, the best first.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(SEARCH_FORMATS),
+@format_option(
+    SEARCH_FORMATS,
     default="table",
-    show_default=True,
     help="table (for people), json (one array), jsonl (one hit per line) or csv.",
 )
-def _search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> None:
+def search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> None:
     """Search titles and bodies for QUERY; print the best hits with a snippet each.
 
     A term matches wherever it occurs as a substring, one Chinese character or many, case
@@ -58,7 +63,7 @@ def _search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) ->
         raise click.BadParameter(str(exc), param_hint="QUERY") from None
     filters = make_filters(filter_params)
     with open_archive(db) as archive:
-        hits = search(archive.db, parsed, filters, limit=limit)
+        hits = search_archive(archive.db, parsed, filters, limit=limit)
     out = utf8_stdout()
     if fmt == "table":
         color = out.isatty() and "NO_COLOR" not in os.environ
@@ -73,11 +78,6 @@ def _search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) ->
     else:
         out.write(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2) + "\n")
     out.flush()
-
-
-#: The command ``archiver.cli`` registers. Declared, not inferred: mypy may read cli.py, which
-#: imports this module at its end, before it has inferred the type of the decorated function.
-search_command: click.Command = _search
 
 
 def write_table(hits: list[Hit], out: IO[str], *, color: bool) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from archiver.cli import UserError, db_option, open_archive
+from archiver.cli.errors import UserError
+from archiver.cli.options import db_option, open_archive
 
 
-@click.command("serve")
+@click.command()
 @db_option
 @click.option(
     "--host",
@@ -26,7 +27,7 @@ from archiver.cli import UserError, db_option, open_archive
     show_default=True,
     help="Port to listen on (0: any free port; the address is printed).",
 )
-def _serve(db: Path, host: str, port: int) -> None:
+def serve(db: Path, host: str, port: int) -> None:
     """Open the archive in Datasette, read-only, until Ctrl-C.
 
     Tables and views (news and briefs, with facets on section, department, year and status)
@@ -52,8 +53,3 @@ def _serve(db: Path, host: str, port: int) -> None:
         pass
     finally:
         sock.close()
-
-
-#: The command ``archiver.cli`` registers. Declared, not inferred: mypy may read cli.py, which
-#: imports this module at its end, before it has inferred the type of the decorated function.
-serve_command: click.Command = _serve

@@ -1,0 +1,158 @@
+"""``archiver crawl``: checks the options, takes the archive's lock, runs the crawl of
+:mod:`archiver.crawl.run` and prints its summary."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver import config
+from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, UserError, fail
+from archiver.cli.options import db_option, http_host, open_archive
+
+
+def _start_url(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> list[str]:
+    for value in values:
+        if http_host(value) not in config.NEWS_SITE_HOSTS:
+            raise click.BadParameter(
+                f"{value!r} is not a page of {', '.join(config.NEWS_SITE_HOSTS)}", ctx, param
+            )
+    return list(values)
+
+
+def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs; a value of a setting whose default is a number or a flag is checked."""
+    if not values:
+        return {}
+    from archiver.crawl.run import crawl_settings
+
+    defaults = crawl_settings(Path("archive.db"), ())
+    settings: dict[str, Any] = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", ctx, param)
+        default = defaults.get(name)
+        try:
+            if isinstance(default, bool):
+                defaults.set(name, setting)
+                defaults.getbool(name)
+            elif isinstance(default, (int, float)):
+                float(setting)
+        except ValueError:
+            kind = "true or false" if isinstance(default, bool) else "a number"
+            message = f"{name} must be {kind}, not {setting!r}"
+            raise click.BadParameter(message, ctx, param) from None
+        settings[name] = setting
+    return settings
+
+
+@click.command()
+@db_option
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    callback=_start_url,
+    metavar="URL",
+    help="A section list page to crawl instead of the default sections (repeatable).",
+)
+@click.option(
+    "--bureau-host",
+    "bureau_hosts",
+    multiple=True,
+    metavar="PATTERN",
+    help="A host whose cited pages are archived as briefs, e.g. '*.bjedu.gov.cn' "
+    "(repeatable; replaces the defaults; or $ARCHIVER_BUREAU_HOSTS, comma-separated).",
+)
+@click.option(
+    "--set",
+    "scrapy_settings",
+    multiple=True,
+    callback=_setting,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, e.g. DOWNLOAD_DELAY=2 (repeatable).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Walk every list to its end and re-check every archived page "
+    "(default: stop a list after a run of already-archived items).",
+)
+@click.option("--images", is_flag=True, help="Archive the articles' body images too.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Append the crawl's log to FILE instead of stderr.",
+)
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+def crawl(
+    db: Path,
+    start_urls: list[str],
+    bureau_hosts: tuple[str, ...],
+    scrapy_settings: dict[str, str],
+    full: bool,
+    images: bool,
+    log_file: Path | None,
+    verbose: int,
+) -> None:
+    """Crawl the news site and the briefs it cites into the archive.
+
+    Prints a summary on stdout. Exit status: 0 success; 3 partial (some pages failed, the rest
+    is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
+    A progress line is shown only when stderr is a terminal.
+    """
+    from archiver.crawl.run import run_crawl
+    from archiver.store.lock import LockedError, crawl_lock
+
+    if log_file is not None and not log_file.parent.is_dir():
+        raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
+    open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
+    hosts = tuple(h.lower() for h in bureau_hosts) or config.bureau_hosts()
+    overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
+    if log_file is not None:
+        overrides["LOG_FILE"] = str(log_file)
+        overrides["LOG_FILE_APPEND"] = True
+    elif sys.stderr.isatty():  # a person is watching; never under cron or systemd
+        overrides["EXTENSIONS"] = {"archiver.crawl.progress.ProgressLine": 500}
+    overrides.update(scrapy_settings)
+    log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
+    try:
+        with crawl_lock(db):
+            run_id = run_crawl(db, start_urls, hosts, overrides, log_level)
+    except LockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
+    if run_id is None:
+        fail("the crawl did not start (see the log)", EXIT_FAILED)
+    with open_archive(db) as archive:
+        run = archive.run(run_id)
+    click.echo(format_run_summary(run, db))
+    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run["outcome"], EXIT_FAILED)
+    sys.exit(code)
+
+
+def format_run_summary(run: dict[str, Any], db: Path) -> str:
+    """The one-screen summary printed after a crawl."""
+    lines = [
+        f"crawl run {run['id']}: {run['outcome']}"
+        + (f" ({run['message']})" if run["message"] else ""),
+        f"  archive   {db}",
+        f"  news      {run['news_new']} new, {run['news_updated']} updated, "
+        f"{run['news_unchanged']} unchanged",
+        f"  briefs    {run['briefs_new']} new, {run['briefs_updated']} updated, "
+        f"{run['briefs_unchanged']} unchanged",
+        f"            {run['briefs_live']} live, {run['briefs_archived']} archived, "
+        f"{run['briefs_unavailable']} unavailable",
+        f"  checked   {run['not_modified']} unchanged (HTTP 304), "
+        f"{run['withdrawn']} newly withdrawn",
+        f"  files     {run['files']} attachments archived",
+        f"  errors    {run['errors']}",
+        f"  fetched   {run['requests']} requests, {run['bytes']:,} bytes",
+        f"  time      {run['started_at']} → {run['finished_at']}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""``archiver parse``: the record a saved page gives, through the crawl's extractors, offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver.cli.errors import UserError
+from archiver.cli.options import http_host, utf8_stdout
+from archiver.export import export_record, fields_for
+
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_CANONICAL = re.compile(
+    rb"<link[^>]+rel=[\"']?canonical[\"']?[^>]*href=[\"']([^\"']+)|"
+    rb"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)",
+    re.I,
+)
+
+
+def page_url_from_bytes(raw: bytes) -> str | None:
+    """The address a saved page names for itself (browser 'saved from', canonical, og:url)."""
+    head = raw[:8192]
+    match = _SAVED_FROM.search(head) or _CANONICAL.search(head)
+    if not match:
+        return None
+    value = next(g for g in match.groups() if g)
+    return value.decode("ascii", "replace")
+
+
+@click.command()
+@click.option(
+    "--url",
+    metavar="URL",
+    help="The address the pages were saved from; chooses the extractor. Without it, the "
+    "page's own 'saved from' comment, canonical link or og:url is used.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def parse(url: str | None, files: tuple[Path, ...]) -> None:
+    """Print the record each saved page FILE gives, one JSON line per FILE.
+
+    Runs the same extractors as a crawl, without a network or an archive: the way to check an
+    extractor after a site changes its markup.
+    """
+    from archiver.extract import extract_document
+
+    out = utf8_stdout()
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        page_url = url or page_url_from_bytes(raw)
+        if not page_url:
+            raise UserError(f"cannot tell which address {path} was saved from; give --url")
+        if http_host(page_url) is None:
+            raise UserError(f"{page_url!r} is not an http(s) address")
+        doc = extract_document(raw, page_url)
+        row = _doc_as_row(doc)
+        row["sha256"] = hashlib.sha256(raw).hexdigest()
+        record = export_record(row, fields_for(doc.kind))
+        record["file"] = str(path)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _doc_as_row(doc: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    row = asdict(doc)
+    if "cites" in row:
+        row["cites"] = [c["url"] for c in row["cites"]]
+    row.setdefault("cited_by", [])
+    row["kind"] = doc.kind
+    return row
