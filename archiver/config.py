@@ -1,4 +1,7 @@
-"""Defaults and the ``ARCHIVER_*`` environment, read in one place.
+"""Defaults outside a crawl and the ``ARCHIVER_*`` environment, read in one place.
+
+What is known of a site lives in its profile (:mod:`archiver.sites`); the crawl's settings and
+their defaults in :mod:`archiver.crawl.settings`.
 
 Nothing here does I/O at import time; :func:`db_path` reads the environment when called.
 """
@@ -10,37 +13,13 @@ from pathlib import Path
 
 from archiver import __version__
 
-#: The first site: 北京建筑大学新闻网.
-NEWS_SITE_ROOT = "https://xww.bucea.edu.cn/"
-NEWS_SITE_HOSTS = ("xww.bucea.edu.cn",)
-
-#: Section lists crawled by default: (path segment, label). The label is the one the site
-#: shows; the crawl records the label the list page itself prints when it has one.
-DEFAULT_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("ttxw", "头条新闻"),
-    ("zhxw", "综合新闻"),
-)
-
-#: Host patterns of the bureau sites whose pages the news cites. ``*.example.cn`` matches
-#: ``example.cn`` itself and every sub-domain of it.
-DEFAULT_BUREAU_HOSTS: tuple[str, ...] = (
-    "*.bjedu.gov.cn",
-    "*.bjedu.cn",
-    "jw.beijing.gov.cn",
-    "*.moe.gov.cn",
-)
-
 PROJECT_HOME = "https://github.com/edu-news-archiver/edu-news-archiver"
 USER_AGENT = f"edu-news-archiver/{__version__} (+{PROJECT_HOME})"
 
 DEFAULT_DB = Path("data") / "archive.db"
 ENV_DB = "ARCHIVER_DB"
 ENV_BUREAU_HOSTS = "ARCHIVER_BUREAU_HOSTS"
-
-
-def default_start_urls() -> list[str]:
-    """The list pages crawled when no ``--start-url`` is given."""
-    return [f"{NEWS_SITE_ROOT}{path}/index.htm" for path, _label in DEFAULT_SECTIONS]
+ENV_SITES_DIR = "ARCHIVER_SITES_DIR"
 
 
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -51,12 +30,22 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-def bureau_hosts(value: str | None = None) -> tuple[str, ...]:
-    """Bureau host patterns: a comma-separated ``value`` or ``$ARCHIVER_BUREAU_HOSTS``."""
+def cited_hosts_override(value: str | None = None) -> tuple[str, ...] | None:
+    """Cited-host patterns that replace every profile's: a comma-separated ``value``, else
+    ``$ARCHIVER_BUREAU_HOSTS``; None when neither is given (each profile's own apply)."""
     raw = value if value is not None else os.environ.get(ENV_BUREAU_HOSTS)
     if not raw:
-        return DEFAULT_BUREAU_HOSTS
+        return None
     return tuple(p.strip().lower() for p in raw.split(",") if p.strip())
+
+
+def sites_dir(db: Path, cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the archivist's own site profiles: ``--sites-dir``, else
+    ``$ARCHIVER_SITES_DIR``, else ``sites/`` beside the archive ``db``."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get(ENV_SITES_DIR)
+    return Path(env) if env else db.parent / "sites"
 
 
 def host_matches(host: str, patterns: tuple[str, ...] | list[str]) -> bool:

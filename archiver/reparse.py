@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archiver.config import DEFAULT_BUREAU_HOSTS
 from archiver.extract import extract_document
-from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document
+from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document, Kind
+from archiver.sites import SiteProfile, profile_for_url
 from archiver.store import Archive
 from archiver.webarchive.warc import WarcError, read_capture
 
@@ -31,10 +31,16 @@ def reparse_archive(
     archive: Archive,
     warc_dir: Path,
     *,
-    bureau_hosts: Sequence[str] = DEFAULT_BUREAU_HOSTS,
+    profiles: Iterable[SiteProfile] = (),
+    cited_hosts: Sequence[str] | None = None,
     dry_run: bool = False,
 ) -> ReparseReport:
-    """Re-extract every record that has a capture, and store what changed (unless dry_run)."""
+    """Re-extract every record that has a capture, and store what changed (unless dry_run).
+
+    A news article's citations are looked for on the cited hosts of its site's profile, or on
+    ``cited_hosts`` when given (as a crawl's ``--bureau-host`` does).
+    """
+    profiles = list(profiles)
     report = ReparseReport()
     for row in archive.capture_rows():
         if not row["warc_file"]:
@@ -46,8 +52,13 @@ def reparse_archive(
         except (WarcError, OSError) as exc:
             report.failed.append(f"{row['url']}: {exc}")
             continue
+        kind: Kind = "news" if row["kind"] == "news" else "brief"
+        hosts = cited_hosts
+        if hosts is None:
+            profile = profile_for_url(profiles, row["url"])
+            hosts = profile.cited_hosts if profile else ()
         doc = extract_document(
-            captured.body, row["url"], row["content_type"], bureau_hosts=bureau_hosts
+            captured.body, row["url"], row["content_type"], kind=kind, cited_hosts=hosts
         )
         _keep_crawl_facts(doc, row)
         changed = archive.save_reparsed(doc, dry_run=dry_run)

@@ -12,7 +12,7 @@ from archiver.crawl.run import crawl_settings
 
 
 def test_polite_defaults(tmp_path: Path) -> None:
-    settings = crawl_settings(tmp_path / "a.db", ["*.bjedu.gov.cn"])
+    settings = crawl_settings(tmp_path / "a.db", {"ARCHIVER_BUREAU_HOSTS": ["*.bjedu.gov.cn"]})
     assert settings.getbool("ROBOTSTXT_OBEY")
     assert settings["USER_AGENT"].startswith(f"edu-news-archiver/{__version__} (+https://")
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
@@ -29,7 +29,7 @@ def test_polite_defaults(tmp_path: Path) -> None:
 
 
 def test_overrides_win(tmp_path: Path) -> None:
-    settings = crawl_settings(tmp_path / "a.db", [], {"DOWNLOAD_DELAY": "3"})
+    settings = crawl_settings(tmp_path / "a.db", {"DOWNLOAD_DELAY": "3"})
     assert settings.getfloat("DOWNLOAD_DELAY") == 3
 
 
@@ -38,13 +38,13 @@ def retry(tries: int) -> Request:
 
 
 def test_back_off_doubles_and_is_capped(tmp_path: Path) -> None:
-    settings = crawl_settings(tmp_path / "a.db", [])
+    settings = crawl_settings(tmp_path / "a.db")
     middleware = BackoffRetryMiddleware(settings, base=2.0, cap=60.0)
     assert [middleware.delay(retry(n)) for n in (1, 2, 3, 4, 7)] == [2, 4, 8, 16, 60]
 
 
 def test_retry_after_is_honoured_up_to_the_cap(tmp_path: Path) -> None:
-    middleware = BackoffRetryMiddleware(crawl_settings(tmp_path / "a.db", []), base=1, cap=30)
+    middleware = BackoffRetryMiddleware(crawl_settings(tmp_path / "a.db"), base=1, cap=30)
     url = "https://xww.bucea.edu.cn/"
     assert (
         middleware.delay(retry(1), Response(url, status=503, headers={"Retry-After": "12"})) == 12

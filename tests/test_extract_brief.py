@@ -26,7 +26,7 @@ URLS = {
 
 
 def read(name: str) -> Brief:
-    record = extract_document((PAGES / name).read_bytes(), URLS[name], "text/html")
+    record = extract_document((PAGES / name).read_bytes(), URLS[name], "text/html", kind="brief")
     assert isinstance(record, Brief)
     return record
 

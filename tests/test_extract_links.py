@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.config import DEFAULT_BUREAU_HOSTS
 from archiver.extract import find_cited_urls
 from archiver.extract.links import find_attachments, find_images, normalise_url
 from archiver.extract.text import parse_html
 from archiver.records import Citation
+from archiver.sites import bundled_profiles
 
 BASE = "https://xww.bucea.edu.cn/zhxw/26536.htm"
 BRIEF = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
 
 
+CITED_HOSTS = bundled_profiles()["bucea"].cited_hosts
+
+
 def cited(body: str) -> list[Citation]:
-    return find_cited_urls(f"<div id='art'>{body}</div>", BASE, DEFAULT_BUREAU_HOSTS)
+    return find_cited_urls(f"<div id='art'>{body}</div>", BASE, CITED_HOSTS)
 
 
 @pytest.mark.parametrize(

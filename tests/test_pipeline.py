@@ -10,12 +10,12 @@ from twisted.python.failure import Failure
 from archiver.crawl.pipeline import ArchivePipeline
 from archiver.records import Listing, NotModified, Withdrawal
 from archiver.store import Archive
-from spiders.bucea import BuceaNewsSpider
-from tests.test_store import NEWS_URL, make_brief, make_news
+from spiders.news import NewsSpider
+from tests.factories import NEWS_URL, make_brief, make_news
 
 
 def open_pipeline(db: Path) -> ArchivePipeline:
-    crawler = get_crawler(BuceaNewsSpider, {"ARCHIVER_DB": str(db)})
+    crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(db)})
     crawler.spider = crawler._create_spider()
     pipeline = ArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()

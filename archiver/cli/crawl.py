@@ -14,15 +14,26 @@ import click
 from archiver import config
 from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, UserError, fail
 from archiver.cli.options import db_option, http_host, open_archive
+from archiver.cli.profiles import site_profiles
+from archiver.sites import SiteProfile, profile_for_url
 
 
-def _start_url(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> list[str]:
-    for value in values:
-        if http_host(value) not in config.NEWS_SITE_HOSTS:
+def _check_sites(
+    profiles: dict[str, SiteProfile], names: Sequence[str], start_urls: Sequence[str]
+) -> None:
+    """Every ``--site`` names a profile, and every ``--start-url`` is a page of those sites."""
+    for name in names:
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
             raise click.BadParameter(
-                f"{value!r} is not a page of {', '.join(config.NEWS_SITE_HOSTS)}", ctx, param
+                f"no site profile named {name!r} (known: {known})", param_hint="'--site'"
             )
-    return list(values)
+    sites = [profiles[n] for n in names] or list(profiles.values())
+    for url in start_urls:
+        if http_host(url) is None or profile_for_url(sites, url) is None:
+            hosts = ", ".join(h for site in sites for h in site.hosts)
+            message = f"{url!r} is not a page of {hosts}"
+            raise click.BadParameter(message, param_hint="'--start-url'")
 
 
 def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, Any]:
@@ -31,7 +42,7 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
         return {}
     from archiver.crawl.run import crawl_settings
 
-    defaults = crawl_settings(Path("archive.db"), ())
+    defaults = crawl_settings(Path("archive.db"))
     settings: dict[str, Any] = {}
     for value in values:
         name, sep, setting = value.partition("=")
@@ -55,12 +66,25 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
 @click.command()
 @db_option
 @click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl the site of this profile (repeatable; default: every profile).",
+)
+@click.option(
     "--start-url",
     "start_urls",
     multiple=True,
-    callback=_start_url,
     metavar="URL",
-    help="A section list page to crawl instead of the default sections (repeatable).",
+    help="A section list page to crawl instead of the profiles' lists (repeatable).",
+)
+@click.option(
+    "--sites-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=config.ENV_SITES_DIR,
+    help="The folder of your own site profiles (default: sites/ beside the archive; "
+    f"or ${config.ENV_SITES_DIR}).",
 )
 @click.option(
     "--bureau-host",
@@ -93,7 +117,9 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 def crawl(
     db: Path,
-    start_urls: list[str],
+    sites: tuple[str, ...],
+    start_urls: tuple[str, ...],
+    sites_dir: Path | None,
     bureau_hosts: tuple[str, ...],
     scrapy_settings: dict[str, str],
     full: bool,
@@ -101,7 +127,7 @@ def crawl(
     log_file: Path | None,
     verbose: int,
 ) -> None:
-    """Crawl the news site and the briefs it cites into the archive.
+    """Crawl the news sites and the briefs they cite into the archive.
 
     Prints a summary on stdout. Exit status: 0 success; 3 partial (some pages failed, the rest
     is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
@@ -109,12 +135,18 @@ def crawl(
     """
     from archiver.crawl.run import run_crawl
     from archiver.store.lock import LockedError, crawl_lock
+    from spiders.news import NewsSpider
 
     if log_file is not None and not log_file.parent.is_dir():
         raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
+    _check_sites(site_profiles(db, sites_dir), sites, start_urls)
     open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
-    hosts = tuple(h.lower() for h in bureau_hosts) or config.bureau_hosts()
+    hosts = tuple(h.lower() for h in bureau_hosts) or config.cited_hosts_override()
     overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
+    if sites_dir is not None:
+        overrides["ARCHIVER_SITES_DIR"] = str(sites_dir)
+    if hosts:
+        overrides["ARCHIVER_BUREAU_HOSTS"] = list(hosts)
     if log_file is not None:
         overrides["LOG_FILE"] = str(log_file)
         overrides["LOG_FILE_APPEND"] = True
@@ -124,7 +156,14 @@ def crawl(
     log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
     try:
         with crawl_lock(db):
-            run_id = run_crawl(db, start_urls, hosts, overrides, log_level)
+            run_id = run_crawl(
+                NewsSpider,
+                db,
+                sites=sites,
+                start_urls=start_urls,
+                overrides=overrides,
+                log_level=log_level,
+            )
     except LockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     if run_id is None:

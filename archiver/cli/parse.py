@@ -46,7 +46,14 @@ def parse(url: str | None, files: tuple[Path, ...]) -> None:
     Runs the same extractors as a crawl, without a network or an archive: the way to check an
     extractor after a site changes its markup.
     """
+    from archiver import config
+    from archiver.cli.profiles import site_profiles
     from archiver.extract import extract_document
+    from archiver.records import Kind
+    from archiver.sites import profile_for_url
+
+    profiles = site_profiles(config.db_path()).values()
+    override = config.cited_hosts_override()
 
     out = utf8_stdout()
     for path in files:
@@ -59,7 +66,10 @@ def parse(url: str | None, files: tuple[Path, ...]) -> None:
             raise UserError(f"cannot tell which address {path} was saved from; give --url")
         if http_host(page_url) is None:
             raise UserError(f"{page_url!r} is not an http(s) address")
-        doc = extract_document(raw, page_url)
+        site = profile_for_url(profiles, page_url)
+        hosts = override if override is not None else site.cited_hosts if site else ()
+        kind: Kind = "news" if site else "brief"  # a page of no news site is a bureau page
+        doc = extract_document(raw, page_url, kind=kind, cited_hosts=hosts)
         row = _doc_as_row(doc)
         row["sha256"] = hashlib.sha256(raw).hexdigest()
         record = export_record(row, fields_for(doc.kind))

@@ -159,16 +159,22 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
     changed and, per field, how many times. The extractor version is recorded on each record.
     """
     from archiver import config
+    from archiver.cli.profiles import site_profiles
     from archiver.reparse import reparse_archive
     from archiver.store.lock import LockedError, crawl_lock
 
     folder = warc_dir or db.parent / "warc"
+    profiles = site_profiles(db)
     archive = open_archive(db)  # a missing or foreign archive fails here, before the lock
     try:
         # a crawl writing at the same time would have its new versions reverted
         with archive, crawl_lock(db):
             report = reparse_archive(
-                archive, folder, bureau_hosts=config.bureau_hosts(), dry_run=dry_run
+                archive,
+                folder,
+                profiles=profiles.values(),
+                cited_hosts=config.cited_hosts_override(),
+                dry_run=dry_run,
             )
     except LockedError as exc:
         fail(str(exc), EXIT_LOCKED)

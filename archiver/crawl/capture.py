@@ -26,7 +26,6 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from pathlib import Path
 from typing import Self
 from urllib.parse import urldefrag, urlsplit
 
@@ -36,7 +35,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
-from archiver import config
+from archiver.crawl.settings import warc_dir
 from archiver.webarchive.warc import WarcWriter
 
 logger = logging.getLogger(__name__)
@@ -61,11 +60,11 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVER_WARC_ENABLED", True):
+        if not settings.getbool("ARCHIVER_WARC_ENABLED"):
             raise NotConfigured("ARCHIVER_WARC_ENABLED is off")
         writer = WarcWriter(
             warc_dir(settings),
-            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES", 1_000_000_000),
+            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES"),
             info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
         )
         middleware = cls(writer)
@@ -110,22 +109,14 @@ class WarcCaptureMiddleware:
         self.writer.close()
 
 
-def warc_dir(settings: BaseSettings) -> Path:
-    """``ARCHIVER_WARC_DIR``, else ``warc/`` in the folder of the archive database."""
-    configured = settings.get("ARCHIVER_WARC_DIR")
-    if configured:
-        return Path(configured)
-    db = settings.get("ARCHIVER_DB") or config.db_path()
-    return Path(db).parent / "warc"
-
-
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:
     """The crawl's settings for the ``warcinfo`` record (field names as in WARC 1.1 annex)."""
     info = {
         "http-header-user-agent": settings.get("USER_AGENT") or "",
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-        "bureau-hosts": json.dumps(settings.getlist("ARCHIVER_BUREAU_HOSTS")),
-    }
+            }
+    if settings.get("ARCHIVER_BUREAU_HOSTS"):
+        info["bureau-hosts"] = json.dumps(settings.getlist("ARCHIVER_BUREAU_HOSTS"))
     if start_urls:
         info["start-urls"] = json.dumps(list(start_urls))
     return info

@@ -14,7 +14,7 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archiver import config
+from archiver.crawl import settings
 from archiver.records import (
     Brief,
     Document,
@@ -43,7 +43,7 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         # `scrapy crawl` without -s ARCHIVER_DB=... uses $ARCHIVER_DB or data/archive.db
-        db_path = crawler.settings.get("ARCHIVER_DB") or config.db_path()
+        db_path = settings.db_path(crawler.settings)
         pipeline = cls(crawler, str(db_path))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)

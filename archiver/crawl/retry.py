@@ -21,7 +21,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ``RETRY_BACKOFF_BASE`` (seconds, 0 turns the wait off) and ``RETRY_BACKOFF_MAX``.
     """
 
-    def __init__(self, settings, base: float = 1.0, cap: float = 60.0):  # type: ignore[no-untyped-def]
+    def __init__(self, settings, base: float, cap: float):  # type: ignore[no-untyped-def]
         super().__init__(settings)
         self.base = base
         self.cap = cap
@@ -30,8 +30,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> Self:
         o = cls(
             crawler.settings,
-            base=crawler.settings.getfloat("RETRY_BACKOFF_BASE", 1.0),
-            cap=crawler.settings.getfloat("RETRY_BACKOFF_MAX", 60.0),
+            base=crawler.settings.getfloat("RETRY_BACKOFF_BASE"),
+            cap=crawler.settings.getfloat("RETRY_BACKOFF_MAX"),
         )
         o.crawler = crawler
         return o

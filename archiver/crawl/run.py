@@ -1,4 +1,4 @@
-"""Run the crawl in this process, with the archiver's Scrapy settings."""
+"""Run a crawl in this process, with the archiver's Scrapy settings."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 
 def crawl_settings(
-    db: Path,
-    bureau_hosts: Sequence[str],
-    overrides: dict[str, Any] | None = None,
-    log_level: str = "WARNING",
+    db: Path, overrides: dict[str, Any] | None = None, log_level: str = "WARNING"
 ) -> Settings:
-    """The archiver's Scrapy settings for a crawl into ``db``."""
+    """The archiver's Scrapy settings for a crawl into ``db``, with ``overrides``."""
     settings = Settings()
     settings.setmodule("archiver.crawl.settings", priority="project")
     settings.set("ARCHIVER_DB", str(db.resolve()), priority="cmdline")
-    settings.set("ARCHIVER_BUREAU_HOSTS", list(bureau_hosts), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
@@ -28,18 +25,21 @@ def crawl_settings(
 
 
 def run_crawl(
+    spider: type[Spider],
     db: Path,
-    start_urls: Sequence[str],
-    bureau_hosts: Sequence[str],
+    *,
+    sites: Sequence[str] = (),
+    start_urls: Sequence[str] = (),
     overrides: dict[str, Any] | None = None,
     log_level: str = "WARNING",
 ) -> int | None:
-    """Crawl into ``db`` and return the id of the crawl run (None if it never started)."""
-    from spiders.bucea import BuceaNewsSpider
+    """Crawl ``sites`` (or their ``start_urls``) into ``db`` with ``spider``.
 
-    process = CrawlerProcess(crawl_settings(db, bureau_hosts, overrides, log_level))
-    crawler = process.create_crawler(BuceaNewsSpider)
-    process.crawl(crawler, start_urls=list(start_urls) or None)
+    Returns the id of the crawl run (None if it never started).
+    """
+    process = CrawlerProcess(crawl_settings(db, overrides, log_level))
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, site=list(sites), start_urls=list(start_urls))
     process.start()
     assert crawler.stats is not None
     run_id = crawler.stats.get_value("archiver/run_id")

@@ -1,15 +1,24 @@
 """Scrapy settings of the archiver, used by ``archiver crawl`` and by ``scrapy crawl`` (scrapy.cfg).
 
+Every setting's default is here and nowhere else: the components read them without a fallback
+of their own.
+
 Polite by default: robots.txt obeyed, an own User-Agent, AutoThrottle, two requests at a time
 per site, retries with back-off. ``http_proxy``/``https_proxy`` are honoured by Scrapy's
 HttpProxyMiddleware, which is on by default.
 """
+
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
 
 from archiver import config
 
 BOT_NAME = "edu-news-archiver"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl news -a site=NAME`, or `scrapy crawl NAME` for any site profile (bucea, …)
+SPIDER_LOADER_CLASS = "spiders.loader.ProfileSpiderLoader"
 
 USER_AGENT = config.USER_AGENT
 ROBOTSTXT_OBEY = True
@@ -47,7 +56,11 @@ ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
 # -s ARCHIVER_DB=... or $ARCHIVER_DB (read by the spider's settings hook below).
 ARCHIVER_DB = None
-ARCHIVER_BUREAU_HOSTS = list(config.DEFAULT_BUREAU_HOSTS)
+# Site profiles: the shipped ones and, replacing them by name, those of this folder
+# (default: sites/ beside ARCHIVER_DB, or $ARCHIVER_SITES_DIR).
+ARCHIVER_SITES_DIR = None
+# Cited-host patterns replacing every profile's own (`--bureau-host`, $ARCHIVER_BUREAU_HOSTS).
+ARCHIVER_BUREAU_HOSTS = None
 # Incremental crawls: stop walking a list after this many already-archived items in a row;
 # ARCHIVER_FULL walks every list to its end and re-checks every known page.
 ARCHIVER_KNOWN_RUN = 10
@@ -58,3 +71,19 @@ ARCHIVER_IMAGES = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+
+def db_path(settings: BaseSettings) -> Path:
+    """The archive of a crawl: ``ARCHIVER_DB``, else ``$ARCHIVER_DB``, else data/archive.db."""
+    return Path(settings.get("ARCHIVER_DB") or config.db_path())
+
+
+def warc_dir(settings: BaseSettings) -> Path:
+    """``ARCHIVER_WARC_DIR``, else ``warc/`` in the folder of the archive database."""
+    configured = settings.get("ARCHIVER_WARC_DIR")
+    return Path(configured) if configured else db_path(settings).parent / "warc"
+
+
+def sites_dir(settings: BaseSettings) -> Path:
+    """``ARCHIVER_SITES_DIR``, else ``$ARCHIVER_SITES_DIR``, else ``sites/`` beside the archive."""
+    return config.sites_dir(db_path(settings), settings.get("ARCHIVER_SITES_DIR"))

@@ -7,18 +7,17 @@ Nothing here imports Scrapy, click or the database, so the same code runs in a c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
-from archiver.config import DEFAULT_BUREAU_HOSTS, NEWS_SITE_HOSTS, host_matches
 from archiver.extract.brief import extract_brief
 from archiver.extract.dates import to_iso_date, to_iso_datetime
 from archiver.extract.encoding import DecodedHtml, decode_bytes, decode_html
 from archiver.extract.links import find_cited_urls
 from archiver.extract.listing import extract_list_page
 from archiver.extract.news import extract_news
-from archiver.records import Brief, News
+from archiver.records import Brief, Kind, News
 
 __all__ = [
+    "FAMILIES",
     "DecodedHtml",
     "decode_bytes",
     "decode_html",
@@ -31,24 +30,29 @@ __all__ = [
     "to_iso_datetime",
 ]
 
+#: The page families of news sites whose templates the extractors know. ``bucea``: the first
+#: site's template (``h2.detail-title``, the meta line, ``div#art``, lists of ``div.media``).
+FAMILIES = frozenset({"bucea"})
+
 
 def extract_document(
     raw: bytes,
     url: str,
     content_type: str | None = None,
-    bureau_hosts: Sequence[str] = DEFAULT_BUREAU_HOSTS,
+    *,
+    kind: Kind,
+    cited_hosts: Sequence[str] = (),
 ) -> News | Brief:
-    """Decode ``raw`` and extract the record its host calls for.
+    """Decode ``raw`` and extract a record of ``kind``.
 
-    Hosts of the news site (``NEWS_SITE_HOSTS``) give :class:`News`; any other host gives
-    :class:`Brief`. ``url`` is the page's own address (not a web-archive replay address).
-    ``capture`` is left None: the crawl fills it.
+    ``news`` reads an article of a news site, finding the pages it cites on ``cited_hosts``;
+    ``brief`` reads a bureau page. ``url`` is the page's own address (not a web-archive replay
+    address). ``capture`` is left None: the crawl fills it.
     """
     decoded = decode_bytes(raw, content_type)
-    host = urlsplit(url).hostname or ""
     record: News | Brief
-    if host_matches(host, NEWS_SITE_HOSTS):
-        record = extract_news(decoded.text, url, bureau_hosts)
+    if kind == "news":
+        record = extract_news(decoded.text, url, cited_hosts)
     else:
         record = extract_brief(decoded.text, url)
     if decoded.replaced:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import islice
 
-from archiver.config import DEFAULT_BUREAU_HOSTS
 from archiver.extract.dates import to_iso_datetime
 from archiver.extract.labels import has_label, split_labelled
 from archiver.extract.links import (
@@ -44,7 +43,7 @@ META_LABELS = (
 _META_FIELDS = {"部门": "department", "供稿": "contributor", "审核": "reviewer"}
 
 
-def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = DEFAULT_BUREAU_HOSTS) -> News:
+def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = ()) -> News:
     """A :class:`News` record from an article page of the news site.
 
     Fills only what the page holds; each missing part that the template should have adds

@@ -1,0 +1,150 @@
+"""Incremental crawling: ask only for what changed, and stop a list where the archive resumes.
+
+- A page already in the archive is asked for with a conditional request (``If-None-Match``,
+  ``If-Modified-Since``); its callback gets a 304, 404 or 410 instead of an error.
+- A section list is walked only until a run of ``ARCHIVER_KNOWN_RUN`` already-archived items,
+  and only once an earlier run has walked that list to its end. ``ARCHIVER_FULL`` walks on.
+- Attachments already archived, and briefs read from the web archive (a capture does not
+  change), are not fetched again unless ``ARCHIVER_FULL``.
+
+What the archive holds is asked of an :class:`ArchiveIndex`, one URL at a time: nothing is
+loaded into memory, and the same crawl can run on many machines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, Self
+
+from scrapy.http import Request
+from scrapy.settings import BaseSettings
+
+from archiver.crawl.settings import db_path
+from archiver.store import Archive
+from archiver.store.known import ArchivedPages
+
+logger = logging.getLogger(__name__)
+
+#: Statuses a known page may answer with that are not errors: unchanged, withdrawn.
+KNOWN_PAGE_STATUSES = (304, 404, 410)
+
+
+class KnownPage(Protocol):
+    """What a crawl knows of a stored page."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+
+
+class ArchiveIndex(Protocol):
+    """What is already archived, asked one URL at a time."""
+
+    def page(self, url: str) -> KnownPage | None: ...
+    def has_file(self, url: str) -> bool: ...
+    def citations(self, news_url: str) -> list[str]: ...
+    def list_walked(self, start_url: str) -> bool: ...
+    def close(self) -> None: ...
+
+
+class Incremental:
+    """The incremental-crawl rules over an :class:`ArchiveIndex`.
+
+    ``full`` turns the shortcuts off (every list to its end, every page and file again);
+    ``known_run`` is how many already-archived items in a row end a list walk.
+    """
+
+    def __init__(self, index: ArchiveIndex, *, full: bool, known_run: int):
+        self.index = index
+        self.full = full
+        self.known_run = known_run
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> Self:
+        """The rules of ``ARCHIVER_FULL`` and ``ARCHIVER_KNOWN_RUN`` over the crawl's archive.
+
+        The archive is created when it does not exist yet; the index sees the pages stored
+        before this call, not those the crawl itself stores.
+        """
+        path = db_path(settings)
+        Archive.open(path, create=True).close()
+        return cls(
+            ArchivedPages(path, snapshot=True),
+            full=settings.getbool("ARCHIVER_FULL"),
+            known_run=settings.getint("ARCHIVER_KNOWN_RUN"),
+        )
+
+    def close(self) -> None:
+        """Release the index."""
+        self.index.close()
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def request(
+        self,
+        url: str,
+        callback: Callable[..., Any],
+        errback: Callable[..., Any],
+        cb_kwargs: dict[str, Any],
+    ) -> Request:
+        """A request for a page; conditional when the archive already holds it."""
+        headers: dict[str, str] = {}
+        meta: dict[str, Any] = {}
+        known = self.index.page(url)
+        if known is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+            meta["handle_httpstatus_list"] = list(KNOWN_PAGE_STATUSES)
+        return Request(
+            url, callback=callback, errback=errback, headers=headers, meta=meta, cb_kwargs=cb_kwargs
+        )
+
+    def is_known(self, url: str) -> bool:
+        """True when the archive held ``url`` before this crawl."""
+        return self.index.page(url) is not None
+
+    def status(self, url: str) -> str | None:
+        """The stored status of a brief (``live``, ``archived``, ``unavailable``), if known."""
+        known = self.index.page(url)
+        return known.status if known is not None else None
+
+    def stored_citations(self, news_url: str) -> list[str]:
+        """The briefs a stored article cites: followed when the article itself is unchanged."""
+        return self.index.citations(news_url)
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def streak(self, previous: int, url: str) -> int:
+        """The run of already-archived list items after seeing ``url``."""
+        return previous + 1 if self.is_known(url) else 0
+
+    def stops_list(self, start_url: str, streak: int) -> bool:
+        """True when the walk of the list ``start_url`` can end at this page.
+
+        Never for a list no run has walked to its end: a crawl killed half-way left it
+        unfinished, and the next run walks it all.
+        """
+        if self.full or streak < self.known_run or not self.index.list_walked(start_url):
+            return False
+        logger.info(
+            "%s: stopping after %d already-archived items (--full walks on)", start_url, streak
+        )
+        return True
+
+    # -- briefs and files ----------------------------------------------------------------------
+
+    def wants_brief(self, url: str) -> bool:
+        """False for a brief read from the web archive: its capture does not change."""
+        return self.full or self.status(url) != "archived"
+
+    def wants_file(self, url: str) -> bool:
+        """False for an attachment already archived."""
+        return self.full or not self.index.has_file(url)

@@ -1,0 +1,290 @@
+"""The news spider: any site with a profile, and the bureau pages its articles cite.
+
+It knows no site. What it needs of one (hosts, start lists and their labels, the page family,
+the cited-host patterns) comes from the site's profile (:mod:`archiver.sites`); what the archive
+already holds, from :class:`archiver.crawl.incremental.Incremental`; a dead brief comes back
+through :class:`archiver.crawl.recovery.WebArchiveRecovery`. Crawl state travels in the requests
+(``cb_kwargs``): the site, the list being walked, its run of known items, the brief's address.
+Callbacks only choose the extractor; records go to the item pipeline.
+
+Arguments (``-a`` with ``scrapy crawl news``): ``site``, comma-separated profile names (default:
+every profile); ``start_urls``, comma-separated list pages of those sites (default: the
+profiles' lists).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archiver.crawl.incremental import KNOWN_PAGE_STATUSES, Incremental
+from archiver.crawl.logs import quiet_network_tracebacks
+from archiver.crawl.recovery import WebArchiveRecovery
+from archiver.crawl.responses import (
+    failure_reason,
+    file_from_response,
+    header,
+    record_from_response,
+)
+from archiver.crawl.settings import sites_dir
+from archiver.extract import decode_html, extract_list_page
+from archiver.records import (
+    Brief,
+    FileCapture,
+    Listing,
+    ListWalked,
+    News,
+    NotModified,
+    Withdrawal,
+)
+from archiver.sites import SiteProfile, load_profiles, profile_for_url
+from archiver.store import utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class NewsSpider(WebArchiveRecovery, scrapy.Spider):
+    """Crawl the section lists of the chosen sites, every article on them, the briefs they cite."""
+
+    name = "news"
+    #: The profiles a spider made for one site crawls when no ``site`` argument is given.
+    default_sites: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        site: str | Sequence[str] | None = None,
+        start_urls: str | Sequence[str] | None = None,
+        profiles: Mapping[str, SiteProfile] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.site_names = _names(site) or list(self.default_sites)
+        self.requested_urls = _names(start_urls)
+        self.profiles: dict[str, SiteProfile] = dict(profiles or {})
+        self.start_urls: list[str] = []
+        self.cited_hosts_override: tuple[str, ...] | None = None
+        self.with_images = False
+        self.incremental: Incremental | None = None
+
+    @classmethod
+    def for_site(cls, name: str) -> type[NewsSpider]:
+        """A spider class named after a site profile: ``scrapy crawl bucea``."""
+        return type(f"NewsSpider_{name}", (cls,), {"name": name, "default_sites": (name,)})
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        quiet_network_tracebacks()
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if not spider.profiles:
+            spider.profiles = load_profiles(sites_dir(settings))
+        override = settings.getlist("ARCHIVER_BUREAU_HOSTS")
+        spider.cited_hosts_override = tuple(override) if override else None
+        spider.with_images = settings.getbool("ARCHIVER_IMAGES")
+        spider.start_urls = [url for url, _site in spider.start_lists()]
+        crawler.signals.connect(spider.close_index, signal=signals.spider_closed)
+        return spider
+
+    def start_lists(self) -> list[tuple[str, str]]:
+        """(list URL, site name) of every list to walk; ValueError for a bad name or URL."""
+        unknown = [name for name in self.site_names if name not in self.profiles]
+        if unknown:
+            raise ValueError(f"no site profile named {unknown[0]!r}")
+        sites = [self.profiles[n] for n in self.site_names] or list(self.profiles.values())
+        if not self.requested_urls:
+            return [(url, site.name) for site in sites for url in site.start_urls]
+        chosen = []
+        for url in self.requested_urls:
+            site = profile_for_url(sites, url)
+            if site is None:
+                raise ValueError(f"{url} is not a page of a site with a profile")
+            chosen.append((url, site.name))
+        return chosen
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.incremental = Incremental.from_settings(self.settings)
+        for url, site in self.start_lists():
+            yield Request(
+                url,
+                callback=self.parse_list,
+                errback=self.page_failed,
+                cb_kwargs={"lst": url, "site": site},
+            )
+
+    def close_index(self) -> None:
+        if self.incremental is not None:
+            self.incremental.close()
+
+    @property
+    def known(self) -> Incremental:
+        assert self.incremental is not None, "the crawl has not started"
+        return self.incremental
+
+    # -- the news site -----------------------------------------------------------------------
+
+    def parse_list(
+        self, response: Response, lst: str, site: str, streak: int = 0
+    ) -> Iterator[Request | Listing | ListWalked]:
+        """A section list page: every on-site article, then the next page."""
+        self._count("list_pages")
+        profile = self.profiles[site]
+        text, _encoding = decode_html(response.body, header(response, b"Content-Type"))
+        page = extract_list_page(text, response.url)
+        label = page.section or profile.label_of(lst) or _first_segment(lst)
+        for item in page.items:
+            if not profile.owns(item.url):
+                self._count("offsite_items")
+                continue
+            streak = self.known.streak(streak, item.url)
+            yield Listing(url=item.url, section=label)
+            yield self.known.request(
+                item.url,
+                self.parse_article,
+                self.page_failed,
+                cb_kwargs={"url": item.url, "site": site, "section": label},
+            )
+        if not page.next_url or not profile.owns(page.next_url):
+            yield ListWalked(start_url=lst, at=utc_now())
+            return
+        if self.known.stops_list(lst, streak):
+            self._count("lists_stopped_early")
+            return
+        yield Request(
+            page.next_url,
+            callback=self.parse_list,
+            errback=self.page_failed,
+            cb_kwargs={"lst": lst, "site": site, "streak": streak},
+        )
+
+    def parse_article(
+        self, response: Response, url: str, site: str, section: str | None = None
+    ) -> Iterator[News | Request | NotModified | Withdrawal]:
+        """An article (``url`` as listed): its record, then its briefs and files."""
+        if response.status in KNOWN_PAGE_STATUSES:
+            yield from self._known_page_status(response, url)
+            # unchanged or withdrawn, its stored citations are still followed
+            yield from self._brief_requests(self.known.stored_citations(url))
+            return
+        doc = record_from_response(response, url, "news", self._cited_hosts(site))
+        assert isinstance(doc, News)
+        if section and section not in doc.sections:
+            doc.sections.append(section)
+        yield doc
+        yield from self._brief_requests([cite.url for cite in doc.cites])
+        for file_url in doc.attachments + (doc.images if self.with_images else []):
+            if self.known.wants_file(file_url):
+                yield Request(
+                    file_url,
+                    callback=self.parse_file,
+                    errback=self.file_failed,
+                    cb_kwargs={"news_url": url, "file_url": file_url},
+                )
+
+    def page_failed(self, failure: Failure) -> None:
+        """A list or article page that could not be fetched: counted as an error.
+
+        A page robots.txt forbids is skipped on purpose, not an error.
+        """
+        request = failure.request  # type: ignore[attr-defined]
+        # HttpError is an IgnoreRequest too: only a refusal by robots.txt is a skip
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self._count("skipped")
+            logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
+            return
+        self._count("errors")
+        logger.error("failed to fetch %s: %s", request.url, failure_reason(failure))
+
+    def _known_page_status(
+        self, response: Response, url: str
+    ) -> Iterator[NotModified | Withdrawal]:
+        if response.status == 304:
+            self._count("not_modified")
+            yield NotModified(url=url, at=utc_now())
+        elif self.known.is_known(url):
+            self._count("withdrawn")
+            yield Withdrawal(url=url, http_status=response.status, at=utc_now())
+        else:
+            self._count("errors")
+            logger.error("failed to fetch %s: HTTP %d", url, response.status)
+
+    # -- attachments -------------------------------------------------------------------------
+
+    def parse_file(
+        self, response: Response, news_url: str, file_url: str
+    ) -> Iterator[FileCapture]:
+        """An attachment (or image): archived and hashed, linked to its article."""
+        yield file_from_response(response, news_url, file_url)
+
+    def file_failed(self, failure: Failure) -> None:
+        """A missing attachment is noted in the log, not counted as a failed crawl."""
+        self._count("files_failed")
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("attachment %s not archived: %s", request.url, failure_reason(failure))
+
+    # -- bureau briefs -----------------------------------------------------------------------
+
+    def _brief_requests(self, brief_urls: list[str]) -> Iterator[Request]:
+        for brief_url in brief_urls:
+            if self.known.wants_brief(brief_url):
+                yield self.known.request(
+                    brief_url, self.parse_brief, self.brief_failed, {"brief_url": brief_url}
+                )
+
+    def parse_brief(
+        self, response: Response, brief_url: str
+    ) -> Iterator[Brief | NotModified | Withdrawal | Request]:
+        """A brief served by its own site."""
+        if response.status == 304:
+            yield from self._known_page_status(response, brief_url)
+            return
+        if response.status in (404, 410):
+            # gone from its site: a known live copy is marked withdrawn and kept, and the
+            # web archive is asked in any case (an archived copy was never online here)
+            if self.known.status(brief_url) == "live":
+                yield from self._known_page_status(response, brief_url)
+            yield self.recover(brief_url, f"HTTP {response.status}")
+            return
+        doc = record_from_response(response, brief_url, "brief")
+        assert isinstance(doc, Brief)
+        doc.status = "live"
+        yield doc
+
+    def brief_failed(self, failure: Failure) -> Request:
+        """The live site failed (dead host, 5xx after retries, …): ask the web archive."""
+        brief_url = failure.request.cb_kwargs["brief_url"]  # type: ignore[attr-defined]
+        return self.recover(brief_url, failure_reason(failure))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _cited_hosts(self, site: str) -> tuple[str, ...]:
+        if self.cited_hosts_override is not None:
+            return self.cited_hosts_override
+        return self.profiles[site].cited_hosts
+
+    def _count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"archiver/{key}")
+
+
+def _names(value: str | Sequence[str] | None) -> list[str]:
+    """A comma-separated argument (``-a site=a,b``) or a list, as a list."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    return [item.strip() for item in items if item.strip()]
+
+
+def _first_segment(list_url: str) -> str:
+    """A list's label when neither the page nor the profile names it: its first path segment."""
+    parts = [p for p in urlsplit(list_url).path.split("/") if p]
+    return parts[0] if parts else ""
