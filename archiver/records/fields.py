@@ -1,0 +1,280 @@
+"""The fields of a record, defined once: what each is, where it lives, how it is exported.
+
+:data:`FIELDS` names every field of the export record (README, "The export record") and every
+other column of the ``documents`` table. From it are derived the ``documents`` row of a record
+(:mod:`archiver.store.documents`), the export field lists (:mod:`archiver.export`), the JSON
+and list columns of the store, Datasette's column descriptions (:mod:`archiver.serve`), the
+fact lines of ``archiver show`` and the README's three field tables (:func:`readme_tables`,
+checked by ``tests/test_records_fields.py``).
+
+The order of :data:`FIELDS` is the export order of the contract: the fields of every record,
+then those news adds, then those briefs add. A field that is stored but not exported may sit
+anywhere; it sits beside the fields it belongs with. The schema's migrations
+(:mod:`archiver.store.schema`) stay explicit: they are history, and a test checks that the
+table they build holds exactly the stored fields named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["text", "integer", "list", "object"]
+
+#: Where a field's value comes from:
+#: ``record``: the extracted record (an attribute of :class:`~archiver.records.News` or
+#: :class:`~archiver.records.Brief`); ``capture``: its :class:`~archiver.records.Capture`;
+#: ``store``: set by the archive when it saves the record (versions, times, the run);
+#: ``sections``: the table of the section lists an article was found on;
+#: ``citations``: the citation graph (news → brief).
+Source = Literal["record", "capture", "store", "sections", "citations"]
+
+#: Where ``archiver show`` prints a field: the heading, a fact line under it, the body, or a
+#: line of the provenance block. Fields without one are not shown.
+ShowPlace = Literal["heading", "fact", "body", "provenance"]
+
+NEWS: frozenset[str] = frozenset({"news"})
+BRIEF: frozenset[str] = frozenset({"brief"})
+BOTH: frozenset[str] = NEWS | BRIEF
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a record.
+
+    ``description`` is the README's text for an exported field (Markdown: code in
+    backticks, no final full stop); a stored-only field's description is written the same way.
+    """
+
+    name: str
+    type: FieldType
+    kinds: frozenset[str]
+    source: Source
+    description: str
+    exported: bool = True
+    show: ShowPlace | None = None
+    #: ``show``'s label, when it is not the field's name
+    label: str | None = None
+    #: what ``show`` prints when the value is empty
+    if_empty: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        """Whether the value is a column of the ``documents`` table."""
+        return self.source in ("record", "capture", "store")
+
+    @property
+    def show_label(self) -> str:
+        return self.label or self.name
+
+
+def _stored(name: str, type: FieldType, source: Source, description: str) -> FieldSpec:
+    return FieldSpec(name, type, BOTH, source, description, exported=False)
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    # -- every record ----------------------------------------------------------------------
+    FieldSpec("url", "text", BOTH, "record", "the page's address (the key)", show="fact"),
+    FieldSpec("kind", "text", BOTH, "record", "`news` or `brief`", show="fact"),
+    FieldSpec("site", "text", BOTH, "record", "host name"),
+    FieldSpec(
+        "title", "text", BOTH, "record",
+        "the page's own title (`h2.detail-title` on the news site, never `<title>` with its "
+        "suffix); null when the page shows none",
+        show="heading", if_empty="(no title on the page)",
+    ),
+    FieldSpec(
+        "published", "text", BOTH, "record",
+        "ISO 8601: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM+08:00` when the page gives a time; null "
+        "when the page gives no date",
+        show="fact", if_empty="(not on the page)",
+    ),
+    FieldSpec(
+        "body", "text", BOTH, "record", "plain text, one paragraph per line",
+        show="body", if_empty="(no body)",
+    ),
+    _stored("body_html", "text", "record", "the body's HTML, scripts and styles removed"),
+    FieldSpec(
+        "fetched_at", "text", BOTH, "capture", "when the bytes were fetched, ISO 8601 UTC",
+        show="provenance",
+    ),
+    FieldSpec(
+        "http_status", "integer", BOTH, "capture", "the HTTP status of that fetch",
+        show="provenance",
+    ),
+    FieldSpec(
+        "sha256", "text", BOTH, "capture", "of the raw bytes the record was read from",
+        show="provenance",
+    ),
+    _stored(
+        "content_type", "text", "capture",
+        "the Content-Type of the response the record was read from",
+    ),
+    _stored(
+        "etag", "text", "capture",
+        "the ETag the site sent, for the next crawl's conditional request",
+    ),
+    _stored(
+        "last_modified", "text", "capture",
+        "the Last-Modified the site sent, for the next conditional request",
+    ),
+    # show prints the capture as one line, "capture  FILE @ OFFSET"
+    FieldSpec(
+        "warc_file", "text", BOTH, "capture",
+        "the WARC file (in `warc/` beside the archive) holding the raw response",
+        exported=False, show="provenance", label="capture",
+    ),
+    _stored(
+        "warc_offset", "integer", "capture", "byte offset of the response record in that WARC file"
+    ),
+    _stored(
+        "warc_payload_sha256", "text", "capture",
+        "`sha256` of the payload as sent (may be content-encoded)",
+    ),
+    FieldSpec(
+        "extractor_version", "text", BOTH, "record",
+        "the version of the extractors that produced the record",
+        show="provenance", label="extractor",
+    ),
+    FieldSpec(
+        "version", "integer", BOTH, "store",
+        "the record's version: 1, then one more each time a crawl finds the content changed",
+        show="provenance",
+    ),
+    _stored("first_seen_at", "text", "store", "when a crawl first stored the page, ISO 8601 UTC"),
+    _stored(
+        "changed_at", "text", "store", "when a crawl last found its content changed, ISO 8601 UTC"
+    ),
+    _stored(
+        "checked_at", "text", "store",
+        "the last time a crawl saw the page unchanged (e.g. HTTP 304)",
+    ),
+    _stored(
+        "run_id", "integer", "store", "the crawl run (`crawl_runs.id`) that last saved the record"
+    ),
+    FieldSpec(
+        "withdrawn_at", "text", BOTH, "store",
+        "when a crawl found the page gone (404/410); null while it is online",
+        show="fact",
+    ),
+    FieldSpec(
+        "parse_warnings", "list", BOTH, "record",
+        "list: what the extractor could not read, and for briefs why the live site failed",
+        show="provenance", label="warning",
+    ),
+    FieldSpec(
+        "provenance", "object", BOTH, "record",
+        "object: for each filled field, where it came from (`h2.detail-title`, "
+        "`meta-line:发布时间`, `meta:PubDate`, `label:来源`, `list-page`, `Memento-Datetime`, …)",
+        show="provenance",
+    ),
+    # -- news adds -------------------------------------------------------------------------
+    FieldSpec(
+        "sections", "list", NEWS, "sections",
+        "list of section labels: the article page's own and every list it was found on",
+        show="fact",
+    ),
+    FieldSpec(
+        "department", "text", NEWS, "record", "部门; null when empty on the page",
+        show="fact", if_empty="(empty on the page)",
+    ),
+    FieldSpec("contributor", "text", NEWS, "record", "供稿, where present", show="fact"),
+    FieldSpec("reviewer", "text", NEWS, "record", "审核, where present", show="fact"),
+    FieldSpec(
+        "cites", "list", NEWS, "citations",
+        "list of the absolute URLs of the briefs it cites, in document order",
+        show="fact",
+    ),
+    FieldSpec(
+        "attachments", "list", NEWS, "record",
+        "list of absolute URLs of attached files (`.doc`, `.pdf`, `.xls`, …)",
+        show="fact",
+    ),
+    FieldSpec("images", "list", NEWS, "record", "list of absolute URLs of the body's images"),
+    # -- briefs add ------------------------------------------------------------------------
+    FieldSpec(
+        "status", "text", BRIEF, "record",
+        "`live` (read from its own site), `archived` (from the web archive) or `unavailable`",
+        show="fact",
+    ),
+    FieldSpec(
+        "archived_url", "text", BRIEF, "record",
+        "the web archive capture it was read from (`…/web/<timestamp>id_/<url>`)",
+        show="fact",
+    ),
+    FieldSpec(
+        "archived_at", "text", BRIEF, "record", "when that capture was made, ISO 8601 UTC",
+        show="fact",
+    ),
+    FieldSpec("source", "text", BRIEF, "record", "来源 / `ContentSource`", show="fact"),
+    FieldSpec(
+        "cited_by", "list", BRIEF, "citations", "list of the news URLs that cite it",
+        show="fact",
+    ),
+)  # fmt: skip
+
+BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
+
+#: The exported fields, in the contract's order: every record's, news', briefs'.
+COMMON_FIELDS = tuple(f.name for f in FIELDS if f.exported and f.kinds == BOTH)
+NEWS_FIELDS = tuple(f.name for f in FIELDS if f.exported and f.kinds == NEWS)
+BRIEF_FIELDS = tuple(f.name for f in FIELDS if f.exported and f.kinds == BRIEF)
+#: The fields whose value is a list (``[]`` when empty for a record of their kind).
+LIST_FIELDS = frozenset(f.name for f in FIELDS if f.type == "list")
+#: The exported fields that apply to each kind of record.
+KIND_FIELDS = {
+    kind: {f.name for f in FIELDS if f.exported and kind in f.kinds} for kind in ("news", "brief")
+}
+#: The columns of the ``documents`` table, and those of them that hold JSON text.
+STORED_FIELDS = tuple(f.name for f in FIELDS if f.stored)
+JSON_COLUMNS = tuple(f.name for f in FIELDS if f.stored and f.type in ("list", "object"))
+#: The fields computed from another table when a record is read.
+DERIVED_FIELDS = tuple(f.name for f in FIELDS if not f.stored)
+
+
+def fields_for(kind: str | None) -> tuple[str, ...]:
+    """The exported fields, in order, for one kind or for both."""
+    if kind == "news":
+        return COMMON_FIELDS + NEWS_FIELDS
+    if kind == "brief":
+        return COMMON_FIELDS + BRIEF_FIELDS
+    return COMMON_FIELDS + NEWS_FIELDS + BRIEF_FIELDS
+
+
+def plain_description(spec: FieldSpec) -> str:
+    """The description as one plain sentence, for Datasette: no backticks, a capital letter
+    (unless it opens with code), a full stop, and ``News:`` or ``Brief:`` for a field of one
+    kind; a list or object field says it is JSON."""
+    text = spec.description
+    opens_with_code = text.startswith("`")
+    text = text.replace("`", "")
+    if spec.type in ("list", "object") and text.startswith(("list", "object")):
+        text = "JSON " + text
+    if spec.kinds == NEWS:
+        text = "News: " + text
+    elif spec.kinds == BRIEF:
+        text = "Brief: " + text
+    elif not opens_with_code:
+        text = text[:1].upper() + text[1:]
+    return text + "."
+
+
+_TABLE_HEAD = "| field | meaning |\n| --- | --- |\n"
+
+#: The README's three tables, each after its line of introduction.
+README_TABLES = (
+    ("Every record, in this order:", COMMON_FIELDS),
+    ("News adds:", NEWS_FIELDS),
+    ("Briefs add:", BRIEF_FIELDS),
+)
+
+
+def markdown_table(names: tuple[str, ...]) -> str:
+    """The README table of the fields ``names``."""
+    rows = "".join(f"| `{name}` | {BY_NAME[name].description} |\n" for name in names)
+    return _TABLE_HEAD + rows
+
+
+def readme_tables() -> str:
+    """The README's field tables, each after its line of introduction, as Markdown."""
+    return "\n".join(f"{intro}\n\n{markdown_table(names)}" for intro, names in README_TABLES)
