@@ -1,7 +1,9 @@
 """The archive's tables and their migrations (sqlite-utils ``Migrations``).
 
 Every schema change is a new function registered on :data:`migrations`; an archive created by
-an older version is brought up to date when it is opened for writing.
+an older version is brought up to date when it is opened for writing. The migrations are
+history and spell out their columns; the table names live in :mod:`archiver.store.tables`, the
+search index's DDL in :mod:`archiver.store.fts` and the views' in :mod:`archiver.store.views`.
 """
 
 from __future__ import annotations
@@ -9,13 +11,24 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-#: ``PRAGMA application_id`` of an archive ("EDNA"): tells our files from foreign SQLite files.
-APPLICATION_ID = 0x45444E41
+from archiver.store.fts import create_search_index
+from archiver.store.tables import (
+    APPLICATION_ID,
+    CITATIONS,
+    DOCUMENTS,
+    FILES,
+    LIST_WALKS,
+    RUNS,
+    SECTIONS,
+    VERSIONED_COLUMNS,
+    VERSIONS,
+)
+from archiver.store.views import create_views
 
-DOCUMENTS = "documents"
-SECTIONS = "document_sections"
-CITATIONS = "citations"
-RUNS = "crawl_runs"
+__all__ = [
+    "APPLICATION_ID", "CITATIONS", "DOCUMENTS", "FILES", "LIST_WALKS", "RUNS", "SECTIONS",
+    "VERSIONED_COLUMNS", "VERSIONS", "migrations",
+]  # fmt: skip
 
 migrations = Migrations("edu-news-archiver")
 
@@ -106,13 +119,7 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_search_index(db: Database) -> None:
     """Full-text search index over titles and bodies, kept in step by triggers."""
-    from archiver.search import create_search_index
-
     create_search_index(db)
-
-
-VERSIONS = "document_versions"
-FILES = "attachment_files"
 
 
 @migrations()
@@ -175,16 +182,6 @@ def m003_captures_versions_files(db: Database) -> None:
     db.table(FILES).create_index(["news_url"])
 
 
-#: The record columns a version keeps (content only; capture details are per version too).
-VERSIONED_COLUMNS = (
-    "title published body department contributor reviewer attachments images "
-    "source status archived_url archived_at"
-).split()
-
-
-LIST_WALKS = "list_walks"
-
-
 @migrations()
 def m004_list_walks(db: Database) -> None:
     """When each section list was last walked to its end.
@@ -198,6 +195,4 @@ def m004_list_walks(db: Database) -> None:
 @migrations()
 def m005_views(db: Database) -> None:
     """Views for Datasette: ``news`` and ``briefs``, with year, sections and citation counts."""
-    from archiver.serve import create_views
-
     create_views(db)

@@ -1,0 +1,151 @@
+"""Opening an archive: the file checks, the migrations, the write transaction and the upsert.
+
+:class:`ArchiveDB` is the base of :class:`archiver.store.Archive`: the connection and the two
+ways every write goes through (:meth:`ArchiveDB._write`, :meth:`ArchiveDB._upsert`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from archiver.store.schema import migrations
+from archiver.store.tables import APPLICATION_ID
+
+#: Seconds a write waits for another writer (a crawl, a reparse) before giving up.
+BUSY_TIMEOUT = 60.0
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file the user can act on; the message is one line."""
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with a ``Z``, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def connect_read_only(path: str | Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to the file at ``path``: SQLite refuses any write on it."""
+    # a URI, so "?", "#" and "%" in the file's name must be escaped
+    location = quote(Path(path).resolve().as_posix(), safe="/")
+    conn = sqlite3.connect(
+        f"file:{location}?mode=ro", uri=True, check_same_thread=check_same_thread
+    )
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+class ArchiveDB:
+    """An open archive file. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Self:
+        """Open the archive at ``path``, creating it (and its folder) only when ``create``.
+
+        Raises :class:`ArchiveError` for a missing file (when not creating), a file that is not
+        SQLite, an SQLite file that is not an archive, or one made by a newer version.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise ArchiveError(f"{path} is a directory, not an archive file")
+        exists = path.exists() and path.stat().st_size > 0
+        if not exists and not create:
+            raise ArchiveError(f"no archive at {path} (run `archiver crawl` to create one)")
+        if not exists:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create {path.parent}: {exc.strerror}") from None
+        # The file is only ever opened through SQLite: closing a plain file descriptor on it
+        # would drop this process's POSIX locks, and with them another connection's guard on
+        # its write-ahead log.
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if exists and app_id != APPLICATION_ID:
+                raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
+            archive = cls(Database(conn))
+            # an archive written by an older version is brought up to date (each migration
+            # is one transaction); an up-to-date one is not written to
+            archive.migrate()
+            return archive
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "file is not a database" in str(exc):
+                raise ArchiveError(f"{path} is not an SQLite database") from None
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        except ArchiveError:
+            conn.close()
+            raise
+
+    def migrate(self) -> None:
+        """Bring the schema up to date and mark the file as ours; write only what differs."""
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(self.db)}
+        if applied - known:
+            raise ArchiveError("this archive was written by a newer version of archiver")
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+        if self.db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode = WAL")
+
+    def close(self) -> None:
+        """Close the underlying connection."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that reads first can fail on its first write without waiting
+        for a concurrent writer; an immediate one waits (the connection's busy timeout).
+        Nested use joins the open transaction.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _upsert(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> None:
+        # Plain SQL rather than sqlite-utils' upsert, which probes the database for ON CONFLICT
+        # support by creating a table, and remembers a failed probe (e.g. a locked file) as
+        # "unsupported", after which its fallback silently skips rows.
+        columns = list(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        self.db.conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            list(row.values()),
+        )

@@ -1,0 +1,32 @@
+"""The names of the archive's tables and views, and the file's mark: one place for all.
+
+Every module of the store (and the layers above it) names a table through these constants.
+"""
+
+from __future__ import annotations
+
+#: ``PRAGMA application_id`` of an archive ("EDNA"): tells our files from foreign SQLite files.
+APPLICATION_ID = 0x45444E41
+
+DOCUMENTS = "documents"
+SECTIONS = "document_sections"
+CITATIONS = "citations"
+RUNS = "crawl_runs"
+VERSIONS = "document_versions"
+FILES = "attachment_files"
+LIST_WALKS = "list_walks"
+
+#: The full-text index (an FTS5 table) and its dictionary (an ``fts5vocab`` table).
+INDEX = "documents_search"
+TERMS = "documents_search_terms"
+
+#: The views made for Datasette: one row per article, one per brief.
+NEWS_VIEW, BRIEFS_VIEW = "news", "briefs"
+
+#: The record columns a version keeps (content only; capture details are per version too).
+#: Part of the schema's history (migration m003 made the versions table of them): a change
+#: here needs a migration.
+VERSIONED_COLUMNS = (
+    "title published body department contributor reviewer attachments images "
+    "source status archived_url archived_at"
+).split()
