@@ -1,0 +1,104 @@
+"""What is already archived, looked up by URL, read-only: what an incremental crawl asks.
+
+:class:`ArchivedPages` opens the archive file with SQLite ``mode=ro`` (it never writes, never
+migrates, and can be open beside the crawl's own writing connection) and answers one URL at
+a time, so a crawl never loads the whole archive into memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.store.db import ArchiveError, connect_read_only
+from archiver.store.tables import APPLICATION_ID, CITATIONS, DOCUMENTS, FILES, LIST_WALKS
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What a crawl needs to know of a stored page: its validators and brief status."""
+
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    status: str | None  # a brief's: live, archived or unavailable
+    first_seen_at: str | None
+
+
+class ArchivedPages:
+    """Read-only lookups in the archive at ``path``; close with :meth:`close` or ``with``.
+
+    With ``before`` (ISO 8601 UTC, as the archive writes times), :meth:`page` reports only the
+    pages first stored before that time: "known before this run started". ``snapshot``
+    instead reports only the pages stored when the lookup was opened, exactly (by rowid:
+    the archive never deletes a record, and its upserts keep a row's rowid), which a crawl
+    opening the lookup as it starts can use rather than a time of one-second resolution.
+    The other lookups see the whole archive. Raises :class:`ArchiveError` when ``path`` is
+    not an archive.
+    """
+
+    def __init__(
+        self, path: str | Path, *, before: str | None = None, snapshot: bool = False
+    ) -> None:
+        self.before = before
+        self._max_rowid: int | None = None
+        try:
+            self._conn = connect_read_only(path, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        try:
+            app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        if app_id != APPLICATION_ID:
+            self._conn.close()
+            raise ArchiveError(f"{path} is not an archiver archive")
+        if snapshot:
+            (last,) = self._conn.execute(f"SELECT max(rowid) FROM {DOCUMENTS}").fetchone()
+            self.last_rowid = int(last or 0)
+        if snapshot:
+            (max_rowid,) = self._conn.execute(f"SELECT max(rowid) FROM {DOCUMENTS}").fetchone()
+            self._max_rowid = max_rowid or 0
+
+    def page(self, url: str) -> KnownPage | None:
+        """The stored page at ``url`` (first seen before ``before`` or the snapshot), or None."""
+        row = self._conn.execute(
+            f"SELECT kind, etag, last_modified, status, first_seen_at FROM {DOCUMENTS} "
+            "WHERE url = ? AND (? IS NULL OR first_seen_at < ?) AND (? IS NULL OR rowid <= ?)",
+            [url, self.before, self.before, self._max_rowid, self._max_rowid],
+        ).fetchone()
+        return KnownPage(*row) if row else None
+
+    def has_file(self, url: str) -> bool:
+        """Whether the attachment (or image) at ``url`` is archived."""
+        return self._exists(f"SELECT 1 FROM {FILES} WHERE url = ?", url)
+
+    def citations(self, news_url: str) -> list[str]:
+        """The brief URLs the stored article at ``news_url`` cites, in document order."""
+        cited: list[str] = []
+        for (brief_url,) in self._conn.execute(
+            f"SELECT brief_url FROM {CITATIONS} WHERE news_url = ? ORDER BY position",
+            [news_url],
+        ):
+            if brief_url not in cited:
+                cited.append(brief_url)
+        return cited
+
+    def list_walked(self, start_url: str) -> bool:
+        """Whether the section list starting at ``start_url`` was ever walked to its end."""
+        return self._exists(f"SELECT 1 FROM {LIST_WALKS} WHERE start_url = ?", start_url)
+
+    def _exists(self, sql: str, value: str) -> bool:
+        return self._conn.execute(sql, [value]).fetchone() is not None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> ArchivedPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
