@@ -13,6 +13,7 @@ import click
 
 from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, UserError, fail
 from archiver.cli.options import db_option, format_option, open_archive, utf8_stdout
+from archiver.records.fields import FIELDS, FieldSpec
 from archiver.store import Archive
 from archiver.store.schema import VERSIONED_COLUMNS
 
@@ -42,43 +43,47 @@ def show(db: Path, fmt: str, url: str) -> None:
 
 
 def format_record(r: dict[str, Any]) -> str:
-    """A record as a person reads it: heading, facts, body, then provenance."""
-    lines = [r["title"] or "(no title on the page)", ""]
+    """A record as a person reads it: heading, facts, body, then provenance.
+
+    Which fields are shown where, in what order and with what label comes from the field
+    definition (:data:`archiver.records.fields.FIELDS`).
+    """
+    shown = [spec for spec in FIELDS if spec.show and r["kind"] in spec.kinds]
+    lines: list[str] = []
 
     def fact(label: str, value: Any) -> None:
         if value not in (None, "", []):
             text = ", ".join(value) if isinstance(value, list) else str(value)
             lines.append(f"{label:<14}{text}")
 
-    fact("url", r["url"])
-    fact("kind", r["kind"])
-    fact("published", r["published"] or "(not on the page)")
-    if r["kind"] == "news":
-        fact("sections", r["sections"])
-        fact("department", r["department"] or "(empty on the page)")
-        fact("contributor", r["contributor"])
-        fact("reviewer", r["reviewer"])
-        fact("cites", r["cites"])
-        fact("attachments", r["attachments"])
-    else:
-        fact("status", r["status"])
-        fact("source", r["source"])
-        fact("archived_url", r["archived_url"])
-        fact("archived_at", r["archived_at"])
-        fact("cited_by", r["cited_by"])
-    fact("withdrawn_at", r.get("withdrawn_at"))
-    lines += ["", r["body"] or "(no body)", "", "provenance"]
-    fact("  fetched_at", r["fetched_at"])
-    fact("  http_status", r["http_status"])
-    fact("  sha256", r["sha256"])
-    if r.get("warc_file"):
-        fact("  capture", f"{r['warc_file']} @ {r['warc_offset']}")
-    fact("  version", r.get("version"))
-    fact("  extractor", r["extractor_version"])
-    for name, source in sorted((r["provenance"] or {}).items()):
-        fact(f"  {name}", source)
-    for warning in r["parse_warnings"] or []:
-        fact("  warning", warning)
+    def value(spec: FieldSpec) -> Any:
+        given = r.get(spec.name)
+        return spec.if_empty if given in (None, "", []) else given
+
+    for spec in shown:
+        if spec.show == "heading":
+            lines += [value(spec) or "", ""]
+    for spec in shown:
+        if spec.show == "fact":
+            fact(spec.show_label, value(spec))
+    for spec in shown:
+        if spec.show == "body":
+            lines += ["", value(spec) or ""]
+    lines += ["", "provenance"]
+    for spec in shown:
+        if spec.show != "provenance":
+            continue
+        given = value(spec)
+        if spec.name == "warc_file":  # the capture: its file and offset on one line
+            fact(f"  {spec.show_label}", given and f"{given} @ {r.get('warc_offset')}")
+        elif spec.type == "object":  # one line per key: provenance
+            for name, source in sorted((given or {}).items()):
+                fact(f"  {name}", source)
+        elif spec.type == "list":  # one line per item: warnings
+            for item in given or []:
+                fact(f"  {spec.show_label}", item)
+        else:
+            fact(f"  {spec.show_label}", given)
     return "\n".join(lines)
 
 
