@@ -77,23 +77,6 @@ def test_files_citations_and_walked_lists(path: Path) -> None:
         assert not pages.list_walked("https://xww.bucea.edu.cn/ttxw/index.htm")
 
 
-def test_the_same_answers_as_the_archive_s_bulk_lookups(path: Path) -> None:
-    with Archive.open(path) as archive, ArchivedPages(path) as pages:
-        for url, known in archive.known_pages().items():
-            page = pages.page(url)
-            assert page is not None
-            assert known == {
-                "kind": page.kind,
-                "etag": page.etag,
-                "last_modified": page.last_modified,
-                "status": page.status,
-            }
-        for news_url, briefs in archive.known_citations().items():
-            assert pages.citations(news_url) == briefs
-        assert all(pages.has_file(url) for url in archive.known_files())
-        assert all(pages.list_walked(url) for url in archive.walked_lists())
-
-
 def test_before_reports_only_pages_first_seen_earlier(path: Path) -> None:
     with Archive.open(path) as archive:
         # seen again later: first seen stays the first time

@@ -215,31 +215,6 @@ class Documents(ArchiveDB):
             [(url, section, now) for section in sections if section],
         )
 
-    # -- what is stored (for a crawl; see also archiver.store.known) -------------------------
-
-    def known_files(self) -> set[str]:
-        """The URLs of every archived attachment file."""
-        return {url for (url,) in self.db.execute(f"SELECT url FROM {FILES}")}
-
-    def known_citations(self) -> dict[str, list[str]]:
-        """news URL -> the brief URLs it cites, as stored."""
-        cited: dict[str, list[str]] = {}
-        for news_url, brief_url in self.db.execute(
-            f"SELECT news_url, brief_url FROM {CITATIONS} ORDER BY news_url, position"
-        ):
-            if brief_url not in cited.setdefault(news_url, []):
-                cited[news_url].append(brief_url)
-        return cited
-
-    def known_pages(self) -> dict[str, dict[str, Any]]:
-        """Every stored page with what an incremental crawl needs to know of it."""
-        return {
-            url: {"kind": kind, "etag": etag, "last_modified": modified, "status": status}
-            for url, kind, etag, modified, status in self.db.execute(
-                f"SELECT url, kind, etag, last_modified, status FROM {DOCUMENTS}"
-            )
-        }
-
     def versions(self, url: str) -> list[dict[str, Any]]:
         """The stored versions of a page, oldest first."""
         return list(self.db.table(VERSIONS).rows_where("url = ?", [url], order_by="version"))

@@ -49,7 +49,3 @@ class Runs(ArchiveDB):
         """Note that the list starting at ``start_url`` was walked to its end."""
         with self._write():
             self._upsert(LIST_WALKS, {"start_url": start_url, "completed_at": at}, ("start_url",))
-
-    def walked_lists(self) -> set[str]:
-        """Start URLs of the lists that have been walked to their end at least once."""
-        return {url for (url,) in self.db.execute(f"SELECT start_url FROM {LIST_WALKS}")}
