@@ -27,6 +27,7 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archiver.crawl import settings as default
 from archiver.crawl.incremental import KNOWN_PAGE_STATUSES, Incremental
 from archiver.crawl.logs import quiet_network_tracebacks
 from archiver.crawl.recovery import WebArchiveRecovery
@@ -90,7 +91,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             spider.profiles = load_profiles(sites_dir(settings))
         override = settings.getlist("ARCHIVER_BUREAU_HOSTS")
         spider.cited_hosts_override = tuple(override) if override else None
-        spider.with_images = settings.getbool("ARCHIVER_IMAGES")
+        spider.with_images = settings.getbool("ARCHIVER_IMAGES", default.ARCHIVER_IMAGES)
         spider.start_urls = [url for url, _site in spider.start_lists()]
         crawler.signals.connect(spider.close_index, signal=signals.spider_closed)
         return spider

@@ -55,3 +55,17 @@ def test_retry_after_is_honoured_up_to_the_cap(tmp_path: Path) -> None:
     # an HTTP-date Retry-After is not a number of seconds: the back-off stands
     dated = Response(url, status=503, headers={"Retry-After": "Fri, 31 Dec 1999 23:59:59 GMT"})
     assert middleware.delay(retry(2), dated) == 2
+
+
+def test_components_fall_back_on_the_one_default() -> None:
+    """A component outside the archiver's settings (a plain Scrapy project) gets the defaults
+    of archiver/crawl/settings.py, not literals of its own."""
+    from scrapy.utils.test import get_crawler
+
+    from archiver.crawl import settings as default
+
+    middleware = BackoffRetryMiddleware.from_crawler(get_crawler())
+    assert (middleware.base, middleware.cap) == (
+        default.RETRY_BACKOFF_BASE,
+        default.RETRY_BACKOFF_MAX,
+    ) == (2.0, 60.0)

@@ -35,6 +35,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
+from archiver.crawl import settings as default
 from archiver.crawl.settings import warc_dir
 from archiver.webarchive.warc import WarcWriter
 
@@ -60,11 +61,11 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVER_WARC_ENABLED"):
+        if not settings.getbool("ARCHIVER_WARC_ENABLED", default.ARCHIVER_WARC_ENABLED):
             raise NotConfigured("ARCHIVER_WARC_ENABLED is off")
         writer = WarcWriter(
             warc_dir(settings),
-            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES"),
+            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES", default.ARCHIVER_WARC_MAX_BYTES),
             info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
         )
         middleware = cls(writer)

@@ -20,6 +20,7 @@ from typing import Any, Protocol, Self
 from scrapy.http import Request
 from scrapy.settings import BaseSettings
 
+from archiver.crawl import settings as default
 from archiver.crawl.settings import db_path
 from archiver.store import Archive
 from archiver.store.known import ArchivedPages
@@ -76,8 +77,8 @@ class Incremental:
         Archive.open(path, create=True).close()
         return cls(
             ArchivedPages(path, snapshot=True),
-            full=settings.getbool("ARCHIVER_FULL"),
-            known_run=settings.getint("ARCHIVER_KNOWN_RUN"),
+            full=settings.getbool("ARCHIVER_FULL", default.ARCHIVER_FULL),
+            known_run=settings.getint("ARCHIVER_KNOWN_RUN", default.ARCHIVER_KNOWN_RUN),
         )
 
     def close(self) -> None:

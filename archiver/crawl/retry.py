@@ -11,6 +11,8 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from archiver.crawl import settings as default
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,8 +32,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> Self:
         o = cls(
             crawler.settings,
-            base=crawler.settings.getfloat("RETRY_BACKOFF_BASE"),
-            cap=crawler.settings.getfloat("RETRY_BACKOFF_MAX"),
+            base=crawler.settings.getfloat("RETRY_BACKOFF_BASE", default.RETRY_BACKOFF_BASE),
+            cap=crawler.settings.getfloat("RETRY_BACKOFF_MAX", default.RETRY_BACKOFF_MAX),
         )
         o.crawler = crawler
         return o

@@ -1,7 +1,8 @@
 """Scrapy settings of the archiver, used by ``archiver crawl`` and by ``scrapy crawl`` (scrapy.cfg).
 
-Every setting's default is here and nowhere else: the components read them without a fallback
-of their own.
+Every setting's default is here and nowhere else. A component reads a setting with this
+module's value as its fallback (``settings.getint("ARCHIVER_KNOWN_RUN",
+default.ARCHIVER_KNOWN_RUN)``), so it also works in a Scrapy project of its own.
 
 Polite by default: robots.txt obeyed, an own User-Agent, AutoThrottle, two requests at a time
 per site, retries with back-off. ``http_proxy``/``https_proxy`` are honoured by Scrapy's
