@@ -11,53 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.records import Brief, Capture, Citation, News
+from archiver.records import Capture, Citation
 from archiver.store import Archive, ArchiveError, Filters
-
-NEWS_URL = "https://xww.bucea.edu.cn/zhxw/26536.htm"
-BRIEF_URL = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
-
-
-def make_news(**changes: object) -> News:
-    news = News(
-        url=NEWS_URL,
-        site="xww.bucea.edu.cn",
-        title="我校召开创先争优活动推进会",
-        published="2011-04-11",
-        body="第一段\n第二段",
-        sections=["综合新闻"],
-        cites=[Citation(BRIEF_URL, "text")],
-        attachments=["https://xww.bucea.edu.cn/docs/a.doc"],
-        provenance={"title": "h2.detail-title"},
-        capture=Capture("2026-11-28T10:00:00Z", 200, "ab" * 32),
-    )
-    for name, value in changes.items():
-        setattr(news, name, value)
-    return news
-
-
-def make_brief(status: str = "archived", **changes: object) -> Brief:
-    brief = Brief(
-        url=BRIEF_URL,
-        site="kxfzg.bjedu.gov.cn",
-        title="工作简报第12期",
-        published="2011-04-11",
-        body="简报正文",
-        source="北京市教育工委",
-        status=status,  # type: ignore[arg-type]
-        archived_url=f"https://web.archive.org/web/20110412083000id_/{BRIEF_URL}",
-        archived_at="2011-04-12T08:30:00Z",
-        capture=Capture("2026-11-28T10:00:01Z", 200, "cd" * 32),
-    )
-    for name, value in changes.items():
-        setattr(brief, name, value)
-    return brief
-
-
-@pytest.fixture
-def archive(tmp_path: Path):
-    with Archive.open(tmp_path / "archive.db", create=True) as a:
-        yield a
+from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
 
 
 def test_new_then_unchanged_then_updated(archive: Archive) -> None:
@@ -265,3 +221,15 @@ def test_opening_an_up_to_date_archive_writes_nothing(tmp_path: Path) -> None:
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_listing_before_its_article_is_kept_and_counted_once_archived(archive: Archive) -> None:
+    # A crawl records every list an article is seen on as it walks the lists, before the
+    # article itself is fetched (or when its fetch fails): the label waits for the record.
+    archive.add_sections(NEWS_URL, ["头条新闻"])
+    assert archive.stats()["section"] == {}
+    assert list(archive.records()) == []
+    archive.save_document(make_news(sections=["综合新闻"]))
+    (row,) = archive.records()
+    assert set(row["sections"]) == {"头条新闻", "综合新闻"}
+    assert archive.stats()["section"] == {"头条新闻": 1, "综合新闻": 1}

@@ -176,7 +176,10 @@ class Reads(ArchiveDB):
         return {
             "kind": pairs(f"SELECT kind, count(*) FROM {DOCUMENTS} GROUP BY kind ORDER BY kind"),
             "section": pairs(
-                f"SELECT section, count(*) FROM {SECTIONS} GROUP BY section ORDER BY 2 DESC, 1"
+                # a list seen to hold a page not (yet) archived is no article of the archive
+                f"SELECT section, count(*) FROM {SECTIONS} s WHERE EXISTS "
+                f"(SELECT 1 FROM {DOCUMENTS} d WHERE d.url = s.url) "
+                "GROUP BY section ORDER BY 2 DESC, 1"
             ),
             "year": pairs(
                 f"SELECT substr(published, 1, 4), count(*) FROM {DOCUMENTS} "
