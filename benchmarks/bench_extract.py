@@ -55,9 +55,10 @@ from urllib.parse import urlsplit
 
 from archiver.extract import decode_html, extract_news
 from archiver.records import News
+from tests.fixtures import PAGES
+from tests.fixtures.news import BODIES, EXPECTED, URLS
 from tests.mockweb.site import BOILERPLATE, cut_title
 from tests.mockweb.world import World, default_world, make_world
-from tests.test_extract_news import BODIES, EXPECTED, PAGES, URLS
 
 TARGET_MS = 1.0
 TARGET_GNE_RATIO = 10.0

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_serve import NEWS_2011, make_archive, serving
+from tests.factories import NEWS_2011, make_archive
+from tests.serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from archiver.cli import cli
 from archiver.records import Capture
 from archiver.store import Archive
-from tests.test_store import BRIEF_URL, NEWS_URL, make_brief, make_news
+from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
 
 
 def run(*args: str) -> Result:

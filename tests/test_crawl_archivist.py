@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.crawling import FAST, archiver, crawl, export
 from tests.mockweb import MockWeb, World, make_world
-from tests.test_crawl_e2e import FAST, archiver, crawl, export
 
 #: Content fields compared between two archives (fetch times and run ids differ by nature).
 STABLE = (

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,43 +22,9 @@ import pytest
 
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
 from archiver.webarchive.warc import read_capture
+from tests.crawling import archiver, crawl, export
 from tests.mockweb import MockWeb, World
-from tests.test_warc import warcio_cli
-
-FAST = [
-    "--set", "DOWNLOAD_DELAY=0",
-    "--set", "AUTOTHROTTLE_ENABLED=False",
-    "--set", "RETRY_BACKOFF_BASE=0",
-]  # fmt: skip
-
-
-def archiver(
-    web: MockWeb | dict[str, str], *args: str, cwd: Path, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a subprocess whose traffic goes to the mock web.
-
-    ``web`` may also be the proxy variables of a mock web that has since been stopped.
-    """
-    env = {**os.environ, **(web.env() if isinstance(web, MockWeb) else web)}
-    env.pop("ARCHIVER_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "archiver", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def crawl(web: MockWeb, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return archiver(web, "crawl", "--db", str(db), *FAST, *extra, cwd=db.parent)
-
-
-def export(web: MockWeb | dict[str, str], db: Path, *extra: str) -> list[dict[str, Any]]:
-    result = archiver(web, "export", "--db", str(db), "--format", "jsonl", *extra, cwd=db.parent)
-    assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
+from tests.warc_tools import warcio_cli
 
 
 def served_sha256(world: World, url: str) -> str:

@@ -32,10 +32,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from archiver.webarchive.warc import CapturedResponse, read_capture, warc_files
+from tests.crawling import crawl
 from tests.mockweb import MockWeb, World, default_world
 from tests.mockweb.facts import ArticleFact, BriefFact
 from tests.pywb_support import Wayback, make_collection
-from tests.test_crawl_e2e import crawl
 
 COLL = "bucea"
 

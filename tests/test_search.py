@@ -291,12 +291,6 @@ def test_json_snippets_carry_the_documented_marks(db: Database) -> None:
 # -- the index follows the records ---------------------------------------------------------
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive.open(tmp_path / "archive.db", create=True) as archive:
-        yield archive
-
-
 def _news(url: str, title: str, body: str) -> News:
     return News(url=url, site="xww.bucea.edu.cn", title=title, body=body, published="2011-04-11")
 

@@ -9,17 +9,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import re
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,53 +23,20 @@ from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
 from archiver.cli import cli
-from archiver.records import Brief, Citation, Document, News
 from archiver.search import search
 from archiver.serve import BRIEFS_VIEW, DB_NAME, NEWS_VIEW, TABLES, build_datasette
 from archiver.store import Archive
 from archiver.store.schema import DOCUMENTS
-
-NEWS_2011 = "https://xww.bucea.edu.cn/zhxw/26536.htm"
-NEWS_2012 = "https://xww.bucea.edu.cn/ttxw/28811.htm"
-NEWS_ODD = "https://xww.bucea.edu.cn/zhxw/30000.htm"
-BRIEF_ARCHIVED = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
-BRIEF_LIVE = "https://jw.beijing.gov.cn/xxgk/gzjb/t20120301.html"
-
-RECORDS: list[Document] = [
-    News(
-        url=NEWS_2011, site="xww.bucea.edu.cn", title="我校召开创先争优活动推进会",
-        published="2011-04-11", body="会议传达了市委教育工委工作简报精神。\n党委书记讲话。",
-        sections=["综合新闻"], department="党委办公室",
-        cites=[Citation(BRIEF_ARCHIVED, "text"), Citation(BRIEF_LIVE, "link")],
-    ),
-    News(
-        url=NEWS_2012, site="xww.bucea.edu.cn", title="学校举行新年联欢会",
-        published="2012-01-01T19:30+08:00", body="师生同台演出。",
-        sections=["头条新闻", "综合新闻"], department="校工会",
-    ),
-    News(
-        url=NEWS_ODD, site="xww.bucea.edu.cn", title="<b>简报</b> & “党”的声音",
-        published="2013-05-04", body="标题里有尖括号。", sections=["综合新闻"],
-    ),
-    Brief(
-        url=BRIEF_ARCHIVED, site="kxfzg.bjedu.gov.cn", title="工作简报第12期",
-        published="2011-04-11", body="简报正文：深入开展创先争优活动。",
-        source="北京市教育工委", status="archived",
-        archived_url=f"https://web.archive.org/web/20110412083000id_/{BRIEF_ARCHIVED}",
-        archived_at="2011-04-12T08:30:00Z",
-    ),
-    Brief(
-        url=BRIEF_LIVE, site="jw.beijing.gov.cn", title="北京教育工作简报2012年第3期",
-        published="2012-03-01", body="本期要目。", source="北京市教育委员会", status="live",
-    ),
-]  # fmt: skip
-
-
-def make_archive(path: Path) -> Path:
-    with Archive.open(path, create=True) as archive:
-        for record in RECORDS:
-            archive.save_document(record)
-    return path
+from tests.factories import (
+    BRIEF_ARCHIVED,
+    BRIEF_LIVE,
+    NEWS_2011,
+    NEWS_2012,
+    NEWS_ODD,
+    RECORDS,
+    make_archive,
+)
+from tests.serving import serving
 
 
 @pytest.fixture(scope="module")
@@ -368,55 +329,6 @@ def test_serve_refuses_a_port_in_use(archive_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"archiver: error: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.count("\n") == 1
-
-
-@contextmanager
-def serving(
-    db: Path, log: Path, timeout: float = 30
-) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """``archiver serve --port 0`` in a subprocess: yields it and its base URL once it answers.
-
-    The address is read from the command's first line on stderr; the log goes to a file, so
-    the server never blocks on a full pipe. Stopped with Ctrl-C (SIGINT) on leaving.
-    """
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", "0"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    try:
-        base = _wait_until_serving(proc, log, timeout)
-        yield proc, base
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_until_serving(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    base = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"archiver serve exited with {proc.returncode}:\n{log.read_text()}")
-        if base is None:
-            found = re.search(r"read-only at (http://\S+/)", log.read_text())
-            base = found[1] if found else None
-        if base is not None:
-            try:
-                with urllib.request.urlopen(base + "-/search", timeout=2) as response:
-                    if response.status == 200:
-                        return base
-            except OSError:
-                pass
-        time.sleep(0.1)
-    pytest.fail(f"archiver serve did not answer within {timeout} s:\n{log.read_text()}")
 
 
 def test_serve_command_serves_until_ctrl_c(archive_path: Path, tmp_path: Path) -> None:

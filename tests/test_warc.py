@@ -35,6 +35,7 @@ from archiver.webarchive.warc import (
     scan,
     warc_files,
 )
+from tests.warc_tools import warcio_cli
 
 WHEN = datetime(2026, 11, 28, 18, 3, 1, 123456, tzinfo=UTC)
 HTML = "<html><body><p>北京建筑大学 新闻</p></body></html>".encode()
@@ -66,14 +67,6 @@ def records(path: Path) -> list[tuple[str, str | None, dict[str, str]]]:
             (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), dict(r.rec_headers.headers))
             for r in ArchiveIterator(stream)
         ]
-
-
-def warcio_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run warcio's own command line (it has no ``__main__``: call its entry point)."""
-    code = "import sys; from warcio.cli import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
-    )
 
 
 @pytest.fixture

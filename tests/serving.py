@@ -1,0 +1,65 @@
+"""``archiver serve`` in a subprocess, as a user starts it, stopped with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+@contextmanager
+def serving(
+    db: Path, log: Path, timeout: float = 30
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``archiver serve --port 0`` in a subprocess: yields it and its base URL once it answers.
+
+    The address is read from the command's first line on stderr; the log goes to a file, so
+    the server never blocks on a full pipe. Stopped with Ctrl-C (SIGINT) on leaving.
+    """
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", "0"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        base = _wait_until_serving(proc, log, timeout)
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_serving(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    base = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"archiver serve exited with {proc.returncode}:\n{log.read_text()}")
+        if base is None:
+            found = re.search(r"read-only at (http://\S+/)", log.read_text())
+            base = found[1] if found else None
+        if base is not None:
+            try:
+                with urllib.request.urlopen(base + "-/search", timeout=2) as response:
+                    if response.status == 200:
+                        return base
+            except OSError:
+                pass
+        time.sleep(0.1)
+    pytest.fail(f"archiver serve did not answer within {timeout} s:\n{log.read_text()}")
