@@ -4,7 +4,9 @@ The local web serves a mirror of the news site, a live bureau site (jw.beijing.g
 archive, and the dead 2011 campaign site (kxfzg.bjedu.gov.cn). The crawl runs in a subprocess
 (Twisted's reactor cannot restart in one process) with the real hostnames, routed by
 ``http_proxy``/``https_proxy``. Every field of the export is checked against the facts the
-pages were rendered from.
+pages were rendered from. The tests that only read a first crawl share one per module
+(``default_crawl``, each test with a copy of its files); a test that changes the world or the
+archive crawls for itself.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pytest
 
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
 from archiver.webarchive.warc import read_capture
-from tests.crawling import archiver, crawl, export
+from tests.crawling import FinishedCrawl, archiver, crawl, export
 from tests.mockweb import MockWeb, World
 from tests.warc_tools import warcio_cli
 
@@ -36,8 +38,18 @@ def served_sha256(world: World, url: str) -> str:
 
 @pytest.fixture
 def first_crawl(
+    default_crawl: FinishedCrawl, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], Path, list[dict[str, Any]]]:
+    """The module's one crawl of the default world, for tests that only read it: its outcome,
+    a copy of its archive (database and WARC files) in the test's folder, and its export."""
+    return default_crawl.result(), default_crawl.copy_to(tmp_path), default_crawl.records()
+
+
+@pytest.fixture
+def own_first_crawl(
     mockweb: MockWeb, tmp_path: Path
 ) -> tuple[subprocess.CompletedProcess[str], Path, list[dict[str, Any]]]:
+    """A first crawl of ``world`` through ``mockweb``, for a test that goes on crawling."""
     db = tmp_path / "archive.db"
     result = crawl(mockweb, db)
     return result, db, export(mockweb, db)
@@ -133,22 +145,22 @@ def test_every_brief_field(first_crawl: Any, world: World) -> None:
             ]
 
 
-def test_what_must_never_be_fetched(first_crawl: Any, mockweb: MockWeb, world: World) -> None:
-    requested = mockweb.requested_urls()
+def test_what_must_never_be_fetched(default_crawl: FinishedCrawl, world: World) -> None:
+    requested = default_crawl.requested_urls()
     for url in world.expected.never_fetched:
         assert url not in requested
     # the web archive's rewritten replay (toolbar, rewritten links) is never asked for
     replays = [u for u in requested if "web.archive.org/web/" in u]
     assert replays and all(re.search(r"/web/\d{14}id_/", u) for u in replays)
-    user_agents = {e.headers.get("User-Agent") for e in mockweb.log if e.method == "GET"}
+    user_agents = {e.headers.get("User-Agent") for e in default_crawl.log if e.method == "GET"}
     assert len(user_agents) == 1
     assert user_agents.pop().startswith("edu-news-archiver/")
 
 
 def test_second_crawl_duplicates_nothing_and_fetches_no_article_in_full(
-    first_crawl: Any, mockweb: MockWeb, world: World
+    own_first_crawl: Any, mockweb: MockWeb, world: World
 ) -> None:
-    _result, db, records = first_crawl
+    _result, db, records = own_first_crawl
     mockweb.clear_log()
     again = crawl(mockweb, db)
     assert again.returncode == 0, again.stderr

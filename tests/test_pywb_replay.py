@@ -32,8 +32,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from archiver.webarchive.warc import CapturedResponse, read_capture, warc_files
-from tests.crawling import crawl
-from tests.mockweb import MockWeb, World, default_world
+from tests.crawling import FinishedCrawl
+from tests.mockweb import World, default_world
 from tests.mockweb.facts import ArticleFact, BriefFact
 from tests.pywb_support import Wayback, make_collection
 
@@ -70,18 +70,18 @@ class Replay:
 
 
 @pytest.fixture(scope="module")
-def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
+def replay(
+    default_crawl: FinishedCrawl, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Replay]:
     """One crawl of the default world, its WARC files in a pywb collection, ``wayback`` on it.
 
-    Module-scoped, unlike the per-test ``world``/``mockweb`` of conftest.py (built the same
-    way here): the tests below only read, so they share one crawl and one server.
+    Module-scoped, like the crawl (conftest.py's ``default_crawl``, copied here): the tests
+    below only read, so they share one crawl and one server.
     """
     tmp = tmp_path_factory.mktemp("pywb")
-    db = tmp / "crawl" / "archive.db"
-    db.parent.mkdir()
-    world = default_world()
-    with MockWeb(world) as web:
-        result = crawl(web, db)
+    db = default_crawl.copy_to(tmp / "crawl")
+    world = default_world()  # the facts of the world crawled
+    result = default_crawl.result()
     assert result.returncode == 0, result.stderr[-3000:]
     warcs = warc_files(db.parent / "warc")
     assert warcs, "the crawl wrote no WARC file"
