@@ -9,7 +9,7 @@ Pages, all with known facts:
 
 - ``mirror``: the twelve articles of the mock web's default world (``default_world()``);
 - ``fixtures``: the news fixture pages of ``tests/fixtures/pages``, with the title, date,
-  department and body lines that ``tests/test_extract_news.py`` expects;
+  department and body lines that ``tests/unit/extract/test_news.py`` expects;
 - ``generated``: ``--generated N`` articles of a generated mirror (``make_world(N)``).
 
 Time: every page is decoded once with our ``decode_html``; each tool then extracts from
@@ -154,7 +154,7 @@ def world_pages(world: World, group: str) -> list[Page]:
 
 
 def fixture_pages() -> list[Page]:
-    """The news fixture pages, with the expectations of ``tests/test_extract_news.py``."""
+    """The news fixture pages, with the expectations of ``tests/unit/extract/test_news.py``."""
     pages = []
     for name, expected in EXPECTED:
         body = BODIES.get(name) or expected["body"].split("\n")

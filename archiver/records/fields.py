@@ -5,7 +5,7 @@ other column of the ``documents`` table. From it are derived the ``documents`` r
 (:mod:`archiver.store.documents`), the export field lists (:mod:`archiver.export`), the JSON
 and list columns of the store, Datasette's column descriptions (:mod:`archiver.serve`), the
 fact lines of ``archiver show`` and the README's three field tables (:func:`readme_tables`,
-checked by ``tests/test_records_fields.py``).
+checked by ``tests/unit/records/test_fields.py``).
 
 The order of :data:`FIELDS` is the export order of the contract: the fields of every record,
 then those news adds, then those briefs add. A field that is stored but not exported may sit

@@ -20,13 +20,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
 import pytest
 from cryptography import x509
 
+from tests.fixtures import REPO
 from tests.mockweb import EXPECTED, Capture, MockWeb, World, make_world
 from tests.mockweb.catalog import (
     A_REVIEW,
@@ -525,7 +525,7 @@ def test_make_world_is_large_and_cheap() -> None:
 
 
 def test_cli_serves_until_interrupted() -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.mockweb", "--port", "0"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

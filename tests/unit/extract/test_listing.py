@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from archiver.extract import decode_html, extract_list_page
 from archiver.records import ListItem, ListPage
+from tests.fixtures import PAGES
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
 SITE = "https://xww.bucea.edu.cn"
 
 EXPECTED = [

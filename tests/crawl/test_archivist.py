@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.crawling import FAST, archiver, crawl, export
+from tests.fixtures import REPO
 from tests.mockweb import MockWeb, World, make_world
 
 #: Content fields compared between two archives (fetch times and run ids differ by nature).
@@ -214,7 +215,7 @@ def test_full_walks_every_list_and_checks_every_page(tmp_path: Path) -> None:
 
 def test_scrapy_crawl_inside_the_repository(mockweb: MockWeb, world: World, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    repo = Path(__file__).parent.parent
+    repo = REPO
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "bucea", "-s", f"ARCHIVER_DB={db}",
          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",

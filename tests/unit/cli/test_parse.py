@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 
 from archiver.cli import cli
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
+from tests.fixtures import PAGES
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
 NEWS = PAGES / "news_2011_zhxw_26536.htm"
 BRIEF = PAGES / "brief_kxfzg_2448_gb2312.html"
 

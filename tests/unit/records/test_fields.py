@@ -27,8 +27,9 @@ from archiver.records.fields import (
 from archiver.store import Archive, document_row
 from archiver.store.reads import _AGGREGATES
 from archiver.store.tables import DOCUMENTS
+from tests.fixtures import REPO
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = REPO / "README.md"
 REGENERATE = (
     "make the README's table match the definition: .venv/bin/python -c "
     '"from archiver.records.fields import readme_tables; print(readme_tables())"'

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from archiver.extract import decode_html, extract_brief, extract_document
 from archiver.records import Brief
-
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+from tests.fixtures import PAGES
 
 URLS = {
     "brief_trs_jw_beijing_t20220609.html": (

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 
 from archiver.extract import decode_bytes, decode_html
-
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+from tests.fixtures import PAGES
 
 CHINESE = "北京建筑大学新闻网：学校召开创先争优活动推进会"
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from archiver.extract import extract_document
 from archiver.records import Brief, Kind, News
 from archiver.sites import bundled_profiles
-
-PAGES = Path(__file__).parent / "fixtures" / "pages"
-
+from tests.fixtures import PAGES
 
 CITED_HOSTS = bundled_profiles()["bucea"].cited_hosts
 

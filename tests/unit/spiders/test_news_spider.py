@@ -18,8 +18,8 @@ from archiver.store.known import ArchivedPages
 from spiders.loader import ProfileSpiderLoader
 from spiders.news import NewsSpider
 from tests.factories import make_news
+from tests.fixtures import PAGES
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
 DEMO = SiteProfile(
     name="demo", title="示例", family="bucea", hosts=("news.demo.edu.cn",),
     lists=(StartList("https://news.demo.edu.cn/xxyw/index.htm", "学校要闻"),),

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
 import pytest
 
 from archiver.cli import cli
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
+from tests.fixtures import REPO
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
