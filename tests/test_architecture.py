@@ -100,3 +100,21 @@ def test_no_module_is_over_400_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_the_readme_shows_every_layer_of_the_contract() -> None:
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [
+        c["layers"] for c in contract["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("- **Layout**", 1)[1].split("```", 2)[1]
+    shown = [line.split()[0] for line in tree.splitlines() if line.strip()[:1] not in ("", "↓")]
+    for layer in layers:
+        for module in layer.split("|"):
+            name = module.strip()
+            short = name.removeprefix("archiver.").replace(".", "/")
+            assert short in tree, f"{name} is not in the README's layout tree"
+    assert shown[0] == "archiver/cli/" and shown[-1] == "archiver/config.py"
