@@ -17,11 +17,8 @@ from archiver import __version__
 from archiver.cli import cli
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
 from archiver.store import Archive
+from tests.clirunner import run
 from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
 @pytest.fixture

@@ -6,18 +6,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from archiver.cli import cli
 from archiver.export import BRIEF_FIELDS, COMMON_FIELDS, NEWS_FIELDS
+from tests.clirunner import run
 from tests.fixtures import PAGES
 
 NEWS = PAGES / "news_2011_zhxw_26536.htm"
 BRIEF = PAGES / "brief_kxfzg_2448_gb2312.html"
 
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_one_json_line_per_file_with_the_extractor_chosen_by_url() -> None:

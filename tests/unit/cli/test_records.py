@@ -6,16 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from archiver.cli import cli
 from archiver.records import Capture
 from archiver.store import Archive
+from tests.clirunner import run
 from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

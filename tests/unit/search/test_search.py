@@ -10,10 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
-from archiver.cli import cli
 from archiver.cli.search import write_table
 from archiver.records import Brief, Document, News
 from archiver.search import (
@@ -30,6 +28,7 @@ from archiver.search import (
 )
 from archiver.store import Archive, Filters
 from archiver.store.schema import APPLICATION_ID, migrations
+from tests.clirunner import run
 
 # -- a varied archive ----------------------------------------------------------------------
 
@@ -410,9 +409,6 @@ def test_malformed_queries_say_what_is_wrong_in_one_line(query: str, message: st
 
 # -- the command ---------------------------------------------------------------------------
 
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.mark.parametrize(

@@ -19,14 +19,13 @@ from typing import Any
 
 import httpx
 import pytest
-from click.testing import CliRunner, Result
 from sqlite_utils import Database
 
-from archiver.cli import cli
 from archiver.search import search
 from archiver.serve import BRIEFS_VIEW, DB_NAME, NEWS_VIEW, TABLES, build_datasette
 from archiver.store import Archive
 from archiver.store.schema import DOCUMENTS
+from tests.clirunner import run
 from tests.factories import (
     BRIEF_ARCHIVED,
     BRIEF_LIVE,
@@ -293,9 +292,6 @@ def test_index_page_offers_the_search(ds: Any) -> None:
 
 # -- the command -----------------------------------------------------------------------------
 
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
