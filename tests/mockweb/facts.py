@@ -8,6 +8,7 @@ stays independent of the code it tests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -85,7 +86,7 @@ class ArticleFact:
 
     url: str
     title: str
-    published: str  # YYYY-MM-DD, as on the meta line
+    published: str  # YYYY-MM-DD; YYYY-MM-DDTHH:MM+08:00 when the page gives a time
     column: str  # the column label printed on the article page itself
     blocks: tuple[Block, ...]
     department: str | None = None  # None when the page prints an empty ``部门:``
@@ -95,6 +96,8 @@ class ArticleFact:
     word_markup: bool = False  # body pasted from Word: st1:chsdate, o:p, xml:namespace
     meta_style: MetaStyle = "ascii"
     must_contain: tuple[str, ...] = ()  # body text an extractor must keep (e.g. ``5月6日上午``)
+    #: Files listed after the body, outside it (VSB's ``附件【…】`` list): attachments, not text.
+    files: tuple[Link, ...] = ()
 
     @property
     def site(self) -> str:
@@ -122,8 +125,9 @@ class ArticleFact:
 
     @property
     def attachments(self) -> tuple[str, ...]:
-        """Absolute URLs of attached files (``.doc``, ``.pdf`` …)."""
-        return tuple(r.href for r in self._runs() if isinstance(r, Link) and r.role == "attachment")
+        """Absolute URLs of attached files (``.doc``, ``.pdf`` …): the body's, then ``files``."""
+        in_body = [r.href for r in self._runs() if isinstance(r, Link) and r.role == "attachment"]
+        return tuple(in_body + [f.href for f in self.files])
 
     @property
     def images(self) -> tuple[str, ...]:
@@ -205,6 +209,9 @@ class Expected:
     never_fetched: tuple[str, ...] = ()
     #: Page furniture that must never end up in an extracted body.
     boilerplate: tuple[str, ...] = ()
+    #: News sites of other CMS families served beside this world's (``families.family_world``),
+    #: by family name (``vsb``, ``sudy``, ``trs``); empty in the default world.
+    family_sites: Mapping[str, FamilySite] = field(default_factory=dict, hash=False)
     _by_url: dict[str, ArticleFact | BriefFact] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -230,6 +237,40 @@ class Expected:
     def briefs_with_status(self, status: BriefStatus) -> tuple[BriefFact, ...]:
         """Briefs the archiver should record with ``status``."""
         return tuple(b for b in self.briefs if b.status == status)
+
+
+CmsFamily = Literal["vsb", "sudy", "trs"]
+
+
+@dataclass(frozen=True)
+class FamilySite:
+    """A news site of one CMS family (SITES.md §5–§6): its one paged list and what it holds.
+
+    ``expected`` holds the site's articles (``sections`` set from the list), the default
+    world's briefs they cite, its list pages and ``start_urls == (start_url,)``. Every article
+    also answers at a dynamic twin URL (``twins``: twin → the article's URL); a list item may
+    link a twin. ``challenged`` URLs are listed but answer an anti-bot JavaScript challenge:
+    never articles.
+    """
+
+    name: str  # a profile name for it, e.g. ``whu``
+    family: CmsFamily
+    title: str  # the site's name
+    host: str
+    section: str  # the label of its list
+    expected: Expected
+    twins: Mapping[str, str] = field(default_factory=dict, hash=False)
+    challenged: tuple[str, ...] = ()
+
+    @property
+    def start_url(self) -> str:
+        """The first page of its list: ``archiver crawl --start-url`` takes it."""
+        return self.expected.start_urls[0]
+
+    @property
+    def cited_hosts(self) -> tuple[str, ...]:
+        """Hosts of the briefs its articles cite, in order."""
+        return tuple(dict.fromkeys(b.site for b in self.expected.briefs))
 
 
 def timestamp_to_datetime(ts: str) -> datetime:
