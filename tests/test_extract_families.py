@@ -542,6 +542,22 @@ def test_generic_next_page(pager: str, expected: str | None) -> None:
     assert extract_list(html, "https://a.cn/list.htm?p=1", None).next_url == expected
 
 
+def test_a_lists_columnname_meta_is_its_section() -> None:
+    # The breadcrumb's last link is the parent column (武大资讯); the page's own is plain text.
+    html = (
+        '<html><head><META Name="ColumnName" Content="武大要闻" /></head><body>'
+        '<div class="posis"><a href="../index.htm">首页</a> &gt;&gt; '
+        '<a href="../wdzx/wdyw.htm">武大资讯</a> &gt;&gt; 武大要闻</div><ul>'
+        '<li id="line_u5_0"><a href="../info/1002/1.htm"><h5>一篇文章</h5>'
+        '<span class="time">2026-03-20</span></a></li></ul></body></html>'
+    )
+    page = extract_list(html, "https://news.a.edu.cn/wdzx/wdyw.htm", "vsb")
+    assert page.section == "武大要闻"
+    assert page.items == [
+        ListItem("https://news.a.edu.cn/info/1002/1.htm", "一篇文章", "2026-03-20")
+    ]
+
+
 def test_a_trs_list_without_createpagehtml_says_so() -> None:
     html = '<ul><li><a href="./t1.html">一篇文章标题</a><span>2024-01-02</span></li></ul>'
     page = extract_list(html, "https://a.cn/col/index.html", "trs")

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag
 
 from lxml import etree
 
+from archiver.extract.brief import gov_meta
 from archiver.extract.dates import to_iso_date
 from archiver.extract.families.parts import parse_page
 from archiver.extract.html import Element, normalise_space, text_of
@@ -74,9 +75,17 @@ def fill_items(
             seen.add(key)
             page.items.append(item)
     if page.section is None and elements:
-        found = find_section_label(elements[0].getroottree().getroot(), elements[0])
-        if found is not None:
-            page.section = found[0]
+        page.section = list_section(elements[0].getroottree().getroot(), elements[0])
+
+
+def list_section(root: Element, anchor: Element | None) -> str | None:
+    """The list's label: the ``ColumnName`` meta tag (VSB and TRS lists carry it), else the
+    column box or breadcrumb nearest the list."""
+    column = gov_meta(root).get("columnname")
+    if column:
+        return column
+    found = find_section_label(root, anchor)
+    return found[0] if found is not None else None
 
 
 def find_item_elements(root: Element) -> list[Element]:

@@ -21,7 +21,12 @@ from archiver.extract.families.byline import (
     gov_meta,
     meta_lines,
 )
-from archiver.extract.families.generic_list import fill_items, find_item_elements, next_link
+from archiver.extract.families.generic_list import (
+    fill_items,
+    find_item_elements,
+    list_section,
+    next_link,
+)
 from archiver.extract.families.parts import (
     ArticleParts,
     clear_markers,
@@ -33,7 +38,6 @@ from archiver.extract.families.parts import (
 )
 from archiver.extract.html import Element, normalise_space, parse_html
 from archiver.extract.layout import find_heading, page_title
-from archiver.extract.sections import find_section_label
 from archiver.records import ListPage
 
 FAMILY = "hanweb"
@@ -121,8 +125,7 @@ def extract_list(html: str, url: str) -> ListPage:
         elements = [el for el in fragment.iter("li", "tr", "div", "p") if _is_record(el)]
         fill_items(page, elements, url)  # (the records' fragment has no section label)
         store = next((s for s in root.iter("script") if "<datastore>" in (s.text or "")), None)
-        found = find_section_label(root, store)
-        page.section = found[0] if found else None
+        page.section = list_section(root, store)
     else:
         fill_items(page, find_item_elements(root), url)
     if not page.items:
