@@ -702,3 +702,14 @@ def test_a_table_layout_field_extract_brief_misses_comes_from_the_generic_readin
     assert brief.published == "2024-03-01"
     assert brief.provenance["published"] == "generic:label:发布时间"
     assert not any(w.startswith("published:") for w in brief.parse_warnings)
+
+
+def test_text_beside_the_templates_content_markers_is_kept() -> None:
+    html = (
+        '<html><head><meta name="ArticleTitle" content="一则通知"></head><body>'
+        '<div class="TRS_Editor"><meta name="ContentStart">开头的文字<p>第二段</p>'
+        '<meta name="ContentEnd">结尾</div></body></html>'
+    )
+    news = extract_article(html, "http://a.gov.cn/tzgg/202401/t20240102_1.html", "trs")
+    assert news.body == "开头的文字\n第二段\n结尾"
+    assert news.body_html == '<div class="TRS_Editor">开头的文字<p>第二段</p>结尾</div>'

@@ -228,8 +228,8 @@ def _read_body(news: News, parts: ArticleParts, url: str, cited_hosts: Sequence[
         return []
     rule = parts.provenance.get("body", parts.family)
     for el in list(body_el.iter("meta", "link")):  # <meta name="ContentStart"> and the like
-        if el is not body_el and el.getparent() is not None:
-            el.getparent().remove(el)  # type: ignore[union-attr]
+        if el is not body_el:
+            drop_element(el)  # (the text after it stays)
     drop_counters(body_el)
     clean_body(body_el)
     lines, pieces = lines_and_pieces(body_el)
