@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -34,11 +33,12 @@ from archiver.crawl.recovery import WebArchiveRecovery
 from archiver.crawl.responses import (
     failure_reason,
     file_from_response,
-    header,
+    is_challenge,
     record_from_response,
+    response_text,
 )
 from archiver.crawl.settings import sites_dir
-from archiver.extract import decode_html, extract_list_page
+from archiver.extract import canonical_article_url, extract_list, is_challenge_page, page_family
 from archiver.records import (
     Brief,
     FileCapture,
@@ -48,7 +48,7 @@ from archiver.records import (
     NotModified,
     Withdrawal,
 )
-from archiver.sites import SiteProfile, load_profiles, profile_for_url
+from archiver.sites import SiteProfile, adhoc_profile, load_profiles, profile_for_url
 from archiver.store import utc_now
 
 logger = logging.getLogger(__name__)
@@ -107,8 +107,10 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         chosen = []
         for url in self.requested_urls:
             site = profile_for_url(sites, url)
-            if site is None:
-                raise ValueError(f"{url} is not a page of a site with a profile")
+            if site is None and self.site_names:
+                raise ValueError(f"{url} is not a page of the sites {', '.join(self.site_names)}")
+            if site is None:  # a site with no profile: recognised page by page
+                site = self.profiles.setdefault(adhoc_profile(url).name, adhoc_profile(url))
             chosen.append((url, site.name))
         return chosen
 
@@ -139,20 +141,27 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         """A section list page: every on-site article, then the next page."""
         self._count("list_pages")
         profile = self.profiles[site]
-        text, _encoding = decode_html(response.body, header(response, b"Content-Type"))
-        page = extract_list_page(text, response.url)
-        label = page.section or profile.label_of(lst) or _first_segment(lst)
+        text = response_text(response)
+        if is_challenge_page(text):
+            self._challenged(response.url)
+            return
+        page = extract_list(text, response.url, page_family(text, response.url, profile.family))
+        # the label the list prints, else its profile's; none is ever made up
+        label = page.section or profile.label_of(lst)
         for item in page.items:
             if not profile.owns(item.url):
                 self._count("offsite_items")
                 continue
-            streak = self.known.streak(streak, item.url)
-            yield Listing(url=item.url, section=label)
+            # a dynamic twin (VSB content.jsp, SUDY page.psp) is its static article, once
+            url = canonical_article_url(item.url) or item.url
+            streak = self.known.streak(streak, url)
+            if label:
+                yield Listing(url=url, section=label)
             yield self.known.request(
-                item.url,
+                url,
                 self.parse_article,
                 self.page_failed,
-                cb_kwargs={"url": item.url, "site": site, "section": label},
+                cb_kwargs={"url": url, "site": site, "section": label},
             )
         if not page.next_url or not profile.owns(page.next_url):
             yield ListWalked(start_url=lst, at=utc_now())
@@ -176,7 +185,18 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             # unchanged or withdrawn, its stored citations are still followed
             yield from self._brief_requests(self.known.stored_citations(url))
             return
-        doc = record_from_response(response, url, "news", self._cited_hosts(site))
+        if is_challenge(response):
+            self._challenged(url)
+            return
+        profile = self.profiles[site]
+        doc = record_from_response(
+            response,
+            url,
+            "news",
+            self._cited_hosts(site),
+            family=profile.family,
+            selectors=profile.selectors,
+        )
         assert isinstance(doc, News)
         if section and section not in doc.sections:
             doc.sections.append(section)
@@ -255,6 +275,9 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
                 yield from self._known_page_status(response, brief_url)
             yield self.recover(brief_url, f"HTTP {response.status}")
             return
+        if is_challenge(response):  # the live site will not show it: the web archive may
+            yield self.recover(brief_url, "an anti-bot challenge page, not the page")
+            return
         doc = record_from_response(response, brief_url, "brief")
         assert isinstance(doc, Brief)
         doc.status = "live"
@@ -266,6 +289,12 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         return self.recover(brief_url, failure_reason(failure))
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _challenged(self, url: str) -> None:
+        """An anti-bot gateway answered with a JavaScript challenge: a failed page."""
+        self._count("errors")
+        self._count("challenges")
+        logger.error("failed to fetch %s: an anti-bot challenge page answered, not the page", url)
 
     def _cited_hosts(self, site: str) -> tuple[str, ...]:
         if self.cited_hosts_override is not None:
@@ -283,9 +312,3 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
         return []
     items = value.split(",") if isinstance(value, str) else value
     return [item.strip() for item in items if item.strip()]
-
-
-def _first_segment(list_url: str) -> str:
-    """A list's label when neither the page nor the profile names it: its first path segment."""
-    parts = [p for p in urlsplit(list_url).path.split("/") if p]
-    return parts[0] if parts else ""

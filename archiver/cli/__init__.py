@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
-from archiver.cli import crawl, export, parse, records, search, serve, stats
+from archiver.cli import crawl, export, parse, records, search, serve, sites, stats
 from archiver.cli.errors import ArchiverGroup
 
 
@@ -36,6 +36,7 @@ for _command in (
     records.reparse,
     search.search,
     serve.serve,
+    sites.sites,
 ):
     cli.add_command(_command)
 

@@ -21,16 +21,21 @@ from archiver.sites import SiteProfile, profile_for_url
 def _check_sites(
     profiles: dict[str, SiteProfile], names: Sequence[str], start_urls: Sequence[str]
 ) -> None:
-    """Every ``--site`` names a profile, and every ``--start-url`` is a page of those sites."""
+    """Every ``--site`` names a profile; every ``--start-url`` is an http(s) address, and a
+    page of those sites when ``--site`` names some (without, a site with no profile is read
+    page by page, its family recognised on each)."""
     for name in names:
         if name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
             raise click.BadParameter(
                 f"no site profile named {name!r} (known: {known})", param_hint="'--site'"
             )
-    sites = [profiles[n] for n in names] or list(profiles.values())
+    sites = [profiles[n] for n in names]
     for url in start_urls:
-        if http_host(url) is None or profile_for_url(sites, url) is None:
+        if http_host(url) is None:
+            message = f"{url!r} is not an http(s) address"
+            raise click.BadParameter(message, param_hint="'--start-url'")
+        if sites and profile_for_url(sites, url) is None:
             hosts = ", ".join(h for site in sites for h in site.hosts)
             message = f"{url!r} is not a page of {hosts}"
             raise click.BadParameter(message, param_hint="'--start-url'")
@@ -77,7 +82,8 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
     "start_urls",
     multiple=True,
     metavar="URL",
-    help="A section list page to crawl instead of the profiles' lists (repeatable).",
+    help="A section list page to crawl instead of the profiles' lists (repeatable); any "
+    "site's, with or without a profile.",
 )
 @click.option(
     "--sites-dir",

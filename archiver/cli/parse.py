@@ -39,16 +39,24 @@ def page_url_from_bytes(raw: bytes) -> str | None:
     help="The address the pages were saved from; chooses the extractor. Without it, the "
     "page's own 'saved from' comment, canonical link or og:url is used.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["news", "brief"]),
+    help="Read the pages as news articles or as bureau pages (default: news for a page of a "
+    "site with a profile, else a bureau page).",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def parse(url: str | None, files: tuple[Path, ...]) -> None:
+def parse(url: str | None, kind: str | None, files: tuple[Path, ...]) -> None:
     """Print the record each saved page FILE gives, one JSON line per FILE.
 
     Runs the same extractors as a crawl, without a network or an archive: the way to check an
-    extractor after a site changes its markup.
+    extractor after a site changes its markup. Each line also names the page family the page
+    was read as ("family"; null: the generic extractor), and its provenance the rule that gave
+    each field.
     """
     from archiver import config
     from archiver.cli.profiles import site_profiles
-    from archiver.extract import extract_document
+    from archiver.extract import AUTO, decode_html, extract_document, page_family
     from archiver.records import Kind
     from archiver.sites import profile_for_url
 
@@ -68,11 +76,23 @@ def parse(url: str | None, files: tuple[Path, ...]) -> None:
             raise UserError(f"{page_url!r} is not an http(s) address")
         site = profile_for_url(profiles, page_url)
         hosts = override if override is not None else site.cited_hosts if site else ()
-        kind: Kind = "news" if site else "brief"  # a page of no news site is a bureau page
-        doc = extract_document(raw, page_url, kind=kind, cited_hosts=hosts)
+        # a page of no news site is taken for a bureau page, unless --kind says otherwise
+        as_kind: Kind = "news" if kind == "news" or (kind is None and site) else "brief"
+        family = site.family if site else AUTO
+        doc = extract_document(
+            raw,
+            page_url,
+            kind=as_kind,
+            cited_hosts=hosts,
+            family=family,
+            selectors=site.selectors if site else None,
+        )
+        text, _encoding = decode_html(raw)
         row = _doc_as_row(doc)
         row["sha256"] = hashlib.sha256(raw).hexdigest()
         record = export_record(row, fields_for(doc.kind))
+        news = as_kind == "news"
+        record["family"] = page_family(text, page_url, family if news else AUTO)
         record["file"] = str(path)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 

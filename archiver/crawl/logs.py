@@ -27,9 +27,32 @@ class NetworkErrorsAsWarnings(logging.Filter):
         return True
 
 
+class ExceptionsAsOneLine(logging.Filter):
+    """Any logged exception becomes its one-line summary after the message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:
+            summary = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            record.msg = f"{record.getMessage()} ({summary})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+#: Loggers whose expected failures need no traceback. tldextract (Scrapy's cookie middleware
+#: asks it whether a cookie's domain is public) tries to download the public suffix list and,
+#: offline or refused, uses the copy it ships: a fact worth one line, not a traceback.
+ONE_LINE_LOGGERS = ("tldextract",)
+
+
 def quiet_network_tracebacks() -> None:
-    """Install the filter on the noisy loggers (idempotent)."""
-    for name in NOISY_LOGGERS:
+    """Install the filters on the noisy loggers (idempotent)."""
+    for name, kind in [
+        *((n, NetworkErrorsAsWarnings) for n in NOISY_LOGGERS),
+        *((n, ExceptionsAsOneLine) for n in ONE_LINE_LOGGERS),
+    ]:
         logger = logging.getLogger(name)
-        if not any(isinstance(f, NetworkErrorsAsWarnings) for f in logger.filters):
-            logger.addFilter(NetworkErrorsAsWarnings())
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

@@ -3,28 +3,43 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archiver.crawl.capture import CAPTURE_META
-from archiver.extract import extract_document
+from archiver.extract import AUTO, decode_html, extract_document, is_challenge_page
 from archiver.records import Brief, Capture, FileCapture, Kind, News
 from archiver.store import utc_now
 from archiver.webarchive.warc import CaptureRef
 
 
 def record_from_response(
-    response: Response, url: str, kind: Kind, cited_hosts: Sequence[str] = ()
+    response: Response,
+    url: str,
+    kind: Kind,
+    cited_hosts: Sequence[str] = (),
+    *,
+    family: str | None = AUTO,
+    selectors: Mapping[str, str] | None = None,
 ) -> News | Brief:
     """The record of ``kind`` that the page at ``url`` gives, its capture filled in.
 
     ``url`` is the page's own address, which differs from ``response.url`` for a web-archive
-    capture.
+    capture (or for a dynamic twin of an article). ``family`` and ``selectors``: the site
+    profile's.
     """
     content_type = header(response, b"Content-Type")
-    doc = extract_document(response.body, url, content_type, kind=kind, cited_hosts=cited_hosts)
+    doc = extract_document(
+        response.body,
+        url,
+        content_type,
+        kind=kind,
+        cited_hosts=cited_hosts,
+        family=family,
+        selectors=selectors,
+    )
     ref = capture_ref(response)
     doc.capture = Capture(
         fetched_at=fetch_time(ref),
@@ -55,6 +70,17 @@ def file_from_response(response: Response, news_url: str, file_url: str) -> File
         warc_offset=ref.offset if ref else None,
         warc_payload_sha256=ref.payload_sha256 if ref else None,
     )
+
+
+def response_text(response: Response) -> str:
+    """The page's text, decoded as the extractors decode it."""
+    text, _encoding = decode_html(response.body, header(response, b"Content-Type"))
+    return text
+
+
+def is_challenge(response: Response) -> bool:
+    """True when the response is an anti-bot gateway's JavaScript challenge, not the page."""
+    return is_challenge_page(response_text(response))
 
 
 def capture_ref(response: Response) -> CaptureRef | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+
+from archiver.sites import SiteProfile
 
 
 def crawl_settings(
@@ -44,3 +46,38 @@ def run_crawl(
     assert crawler.stats is not None
     run_id = crawler.stats.get_value("archiver/run_id")
     return int(run_id) if run_id is not None else None
+
+
+def run_probe(
+    spider: type[Spider], db: Path, urls: Sequence[str], *, articles: int = 1
+) -> Spider:
+    """Fetch ``urls`` (and the first ``articles`` on each list) with ``spider``, storing nothing:
+    no archive, no WARC files. Returns the spider, which holds what was fetched."""
+    overrides = {
+        "ITEM_PIPELINES": {},
+        "ARCHIVER_WARC_ENABLED": False,
+        "RETRY_TIMES": 1,
+        "AUTOTHROTTLE_ENABLED": False,
+    }
+    process = CrawlerProcess(crawl_settings(db, overrides))
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, urls=list(urls), articles=articles)
+    process.start()
+    assert crawler.spider is not None
+    return crawler.spider
+
+
+def politeness_settings(profiles: Iterable[SiteProfile]) -> dict[str, Any]:
+    """``DOWNLOAD_SLOTS`` for the hosts of sites whose profiles set politeness limits of their
+    own (delay, concurrency). A wildcard host has no slot of its own."""
+    slots: dict[str, dict[str, Any]] = {}
+    for profile in profiles:
+        limits: dict[str, Any] = {}
+        if profile.delay is not None:
+            limits["delay"] = profile.delay
+        if profile.concurrency is not None:
+            limits["concurrency"] = profile.concurrency
+        for host in profile.hosts:
+            if limits and not host.startswith("*."):
+                slots[host] = limits
+    return {"DOWNLOAD_SLOTS": slots} if slots else {}

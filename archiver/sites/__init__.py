@@ -1,8 +1,9 @@
 """Site profiles: what is known of a news site, as data (TOML), never as code.
 
 A profile names the site, its hosts, the page family its templates belong to (which
-extractors read it), the section lists a crawl starts from and their labels, and the hosts of
-the bureau sites its articles cite. The profiles that ship with the package live in
+extractors read it; ``auto``: recognised on each page), the section lists a crawl starts from
+and their labels, the hosts of the bureau sites its articles cite, and optionally selectors of
+its own per field and politeness limits of its own. The profiles that ship with the package live in
 ``profiles/``; an archivist's own live in a folder of their own, and a profile there replaces a
 shipped one of the same name.
 
@@ -15,29 +16,39 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.config import host_matches
-from archiver.extract import FAMILIES
+from archiver.extract import AUTO, FAMILIES
+from archiver.extract.overrides import FIELDS as SELECTOR_FIELDS
+from archiver.extract.overrides import SelectorProblem, compile_selector
 
 __all__ = [
+    "AUTO",
     "ProfileError",
     "SiteProfile",
     "StartList",
+    "adhoc_profile",
     "bundled_profiles",
     "load_profile",
     "load_profiles",
     "profile_for_url",
+    "profile_name",
 ]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
 _HOST_PATTERN = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
-_KEYS = {"name", "title", "home", "family", "hosts", "cited_hosts", "lists"}
+_KEYS = {
+    "name", "title", "home", "family", "hosts", "cited_hosts", "lists", "selectors", "politeness",
+}  # fmt: skip
+#: What the cited hosts of a site with no profile are: education bureaus and government sites.
+ADHOC_CITED_HOSTS = ("*.gov.cn", "*.bjedu.cn")
+_POLITENESS_KEYS = {"delay": float, "concurrency": int}
 _LIST_KEYS = {"url", "label"}
 
 
@@ -64,6 +75,11 @@ class SiteProfile:
     lists: tuple[StartList, ...] = ()
     cited_hosts: tuple[str, ...] = ()
     home: str | None = None
+    #: field -> CSS selector read instead of the family's rule (title, published, department, body)
+    selectors: Mapping[str, str] = field(default_factory=dict)
+    #: seconds between requests and requests at a time, per host, replacing the crawl's
+    delay: float | None = None
+    concurrency: int | None = None
 
     def owns(self, url: str) -> bool:
         """True when ``url`` is a page of this site (its host is one of the site's)."""
@@ -108,8 +124,9 @@ def profile_from_dict(data: Mapping[str, Any]) -> SiteProfile:
     if not _NAME.match(name):
         raise ProfileError(f"name {name!r}: use lowercase letters, digits, '-' and '_'")
     family = _text(data, "family")
-    if family not in FAMILIES:
-        raise ProfileError(f"family {family!r} is not one of: {', '.join(sorted(FAMILIES))}")
+    if family != AUTO and family not in FAMILIES:
+        known = ", ".join([AUTO, *sorted(FAMILIES)])
+        raise ProfileError(f"family {family!r} is not one of: {known}")
     hosts = _hosts(data, "hosts", required=True)
     profile = SiteProfile(
         name=name,
@@ -119,6 +136,8 @@ def profile_from_dict(data: Mapping[str, Any]) -> SiteProfile:
         lists=tuple(_start_list(item, i) for i, item in enumerate(_list(data, "lists"), 1)),
         cited_hosts=_hosts(data, "cited_hosts", required=False),
         home=_url(data["home"], "home") if "home" in data else None,
+        selectors=_selectors(data.get("selectors", {})),
+        **_politeness(data.get("politeness", {})),
     )
     for lst in profile.lists:
         if not profile.owns(lst.url):
@@ -149,6 +168,27 @@ def load_profiles(folder: Path | None = None) -> dict[str, SiteProfile]:
             profile = load_profile(path)
             profiles[profile.name] = profile
     return profiles
+
+
+def adhoc_profile(url: str) -> SiteProfile:
+    """A profile for the site of ``url`` when it has none: its host, family recognised per
+    page, the list ``url`` with no label of its own, and the usual bureau hosts as cited."""
+    host = _host(url)
+    if host is None:
+        raise ProfileError(f"{url!r} is not an http(s) address")
+    return SiteProfile(
+        name=profile_name(host),
+        title=host,
+        family=AUTO,
+        hosts=(host,),
+        lists=(StartList(url),),
+        cited_hosts=ADHOC_CITED_HOSTS,
+    )
+
+
+def profile_name(host: str) -> str:
+    """A profile name from a host: ``news.whu.edu.cn`` → ``news-whu-edu-cn``."""
+    return re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")[:63] or "site"
 
 
 def profile_for_url(profiles: Iterable[SiteProfile], url: str) -> SiteProfile | None:
@@ -200,6 +240,39 @@ def _url(value: Any, what: str) -> str:
     if not isinstance(value, str) or _host(value) is None:
         raise ProfileError(f"{what}: {value!r} is not an http(s) address")
     return value
+
+
+def _selectors(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ProfileError("'selectors' must be a table of field = \"CSS selector\"")
+    for name, css in value.items():
+        if name not in SELECTOR_FIELDS:
+            raise ProfileError(
+                f"selectors: unknown field {name!r} (known: {', '.join(SELECTOR_FIELDS)})"
+            )
+        if not isinstance(css, str) or not css.strip():
+            raise ProfileError(f"selectors: {name} must be a CSS selector")
+        try:
+            compile_selector(css.strip())
+        except SelectorProblem as exc:
+            raise ProfileError(f"selectors: {name}: {exc}") from None
+    return {name: css.strip() for name, css in value.items()}
+
+
+def _politeness(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ProfileError("'politeness' must be a table (delay, concurrency)")
+    found: dict[str, Any] = {}
+    for name, raw in value.items():
+        kind = _POLITENESS_KEYS.get(name)
+        if kind is None:
+            raise ProfileError(f"politeness: unknown key {name!r} (known: delay, concurrency)")
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
+            raise ProfileError(f"politeness: {name} must be a number of at least 0")
+        if kind is int and (raw != int(raw) or raw < 1):
+            raise ProfileError("politeness: concurrency must be a whole number of at least 1")
+        found[name] = kind(raw)
+    return found
 
 
 def _start_list(item: Any, number: int) -> StartList:

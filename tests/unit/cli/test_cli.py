@@ -126,7 +126,9 @@ def one_line_error(result: Result) -> str:
         (["export", "--format", "csv", "--kind", "video"], "'video' is not one of"),
         (["export", "--format", "csv", "--nope"], "No such option"),
         (["export"], "Missing option '--format'"),
-        (["crawl", "--start-url", "https://example.com/ttxw/index.htm"], "is not a page of"),
+        (["crawl", "--site", "bucea", "--start-url", "https://example.com/ttxw/index.htm"],
+         "is not a page of xww.bucea.edu.cn"),
+        (["crawl", "--site", "nosuch"], "no site profile named 'nosuch' (known: bucea)"),
         (["crawl", "--set", "lowercase=1"], "is not NAME=VALUE"),
         (["frobnicate"], "No such command"),
     ],
@@ -306,7 +308,7 @@ def test_csv_and_jsonl_exports_agree_on_every_value(db: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["crawl", "--start-url", "http://[x"], "is not a page of"),
+        (["crawl", "--start-url", "http://[x"], "is not an http(s) address"),
         (["crawl", "--set", "ARCHIVER_KNOWN_RUN=abc"], "ARCHIVER_KNOWN_RUN must be a number"),
         (["crawl", "--set", "ARCHIVER_FULL=perhaps"], "ARCHIVER_FULL must be true or false"),
         (["crawl", "--set", "DOWNLOAD_DELAY=soon"], "DOWNLOAD_DELAY must be a number"),

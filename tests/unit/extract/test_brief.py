@@ -136,11 +136,12 @@ EXPECTED: list[tuple[str, dict[str, Any]]] = [
             "parse_warnings": [],
             "provenance": {
                 "site": "url",
-                "title": "meta:ArticleTitle",
+                # a VSB page: read by that family's rules, the rule named with its family
+                "title": "vsb:form[name=_newscontent_fromname] h1",
                 "published": "meta:PubDate",
-                "source": "label:稿件来源",
-                "body": "div.v_news_content",
-                "body_html": "div.v_news_content",
+                "source": "vsb:label:稿件来源",
+                "body": "vsb:#vsb_content .v_news_content",
+                "body_html": "vsb:#vsb_content .v_news_content",
             },
         },
     ),

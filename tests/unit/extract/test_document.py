@@ -66,3 +66,16 @@ def test_clean_pages_have_no_encoding_warning() -> None:
         raw, "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html", kind="brief"
     )
     assert brief.parse_warnings == []
+
+
+def test_a_news_site_on_a_cited_host_does_not_cite_itself() -> None:
+    html = (
+        "<html><body><div class='TRS_Editor'><p>通知全文见 <a href='./P0201.pdf'>附件</a>，"
+        "另见 <a href='http://jyt.hunan.gov.cn/jyt/x/t1.html'>本站</a> 与 "
+        "<a href='http://www.moe.gov.cn/jyb_xwfb/t2.html'>教育部通知</a>。</p></div>"
+        "</body></html>"
+    ).encode()
+    url = "http://jyt.hunan.gov.cn/jyt/sjyt/jyyw/202603/t20260313_1.html"
+    news = extract_document(html, url, kind="news", cited_hosts=("*.gov.cn",))
+    assert isinstance(news, News)
+    assert [c.url for c in news.cites] == ["http://www.moe.gov.cn/jyb_xwfb/t2.html"]

@@ -56,8 +56,17 @@ def test_sites_and_start_urls_choose_the_lists(tmp_path: Path) -> None:
     assert chosen.start_lists() == [("https://xww.bucea.edu.cn/xxyw/index.htm", "bucea")]
     with pytest.raises(ValueError, match="no site profile named 'nosuch'"):
         spider(tmp_path, site="nosuch")
-    with pytest.raises(ValueError, match="is not a page of a site with a profile"):
+    with pytest.raises(ValueError, match="is not a page of the sites demo"):
         spider(tmp_path, site="demo", start_urls=["https://xww.bucea.edu.cn/ttxw/index.htm"])
+
+
+def test_a_list_of_a_site_with_no_profile_gets_one_made_for_it(tmp_path: Path) -> None:
+    made = spider(tmp_path, start_urls="https://news.example.edu.cn/xwzx/list.htm")
+    assert made.start_lists() == [("https://news.example.edu.cn/xwzx/list.htm",
+                                   "news-example-edu-cn")]  # fmt: skip
+    adhoc = made.profiles["news-example-edu-cn"]
+    assert adhoc.family == "auto" and adhoc.hosts == ("news.example.edu.cn",)
+    assert adhoc.owns("https://news.example.edu.cn/2026/0301/c1a2/page.htm")
 
 
 def test_a_spider_per_profile_and_the_loader_lists_them(tmp_path: Path) -> None:

@@ -1,0 +1,242 @@
+"""``archiver sites``: the site profiles — list, show, add (probe a list page), check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver import config
+from archiver.cli.errors import EXIT_PARTIAL, UserError, fail
+from archiver.cli.options import db_option, http_host, open_archive, utf8_stdout
+from archiver.cli.profiles import site_profiles
+from archiver.records import News
+from archiver.sites import SiteProfile, bundled_profiles, profile_name
+from archiver.sites.draft import (
+    Draft,
+    ProbeError,
+    changed_fields,
+    draft_profile,
+    profile_toml,
+    read_article,
+    read_list,
+    record_fields,
+)
+
+
+def sites_dir_option(f: Any) -> Any:
+    """``--sites-dir DIR``: the folder of the archivist's own profiles."""
+    return click.option(
+        "--sites-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=config.ENV_SITES_DIR,
+        help="The folder of your own site profiles (default: sites/ beside the archive; "
+        f"or ${config.ENV_SITES_DIR}).",
+    )(f)
+
+
+@click.group()
+def sites() -> None:
+    """Site profiles: what the crawl knows of each news site (list, show, add, check)."""
+
+
+@sites.command("list")
+@db_option
+@sites_dir_option
+def list_sites(db: Path, sites_dir: Path | None) -> None:
+    """The profiles, shipped and your own: name, family, hosts, lists and where each is from."""
+    folder = config.sites_dir(db, sites_dir)
+    shipped = bundled_profiles()
+    out = utf8_stdout()
+    for name, profile in sorted(site_profiles(db, sites_dir).items()):
+        own = folder / f"{name}.toml"
+        where = str(own) if own.is_file() else "shipped"
+        out.write(
+            f"{name}\t{profile.family}\t{','.join(profile.hosts)}\t"
+            f"{len(profile.lists)} lists\t{profile.title}\t{where}\n"
+        )
+    if not shipped:  # pragma: no cover - the package always ships one
+        click.echo("no shipped profiles", err=True)
+
+
+@sites.command("show")
+@db_option
+@sites_dir_option
+@click.argument("name")
+def show_site(db: Path, sites_dir: Path | None, name: str) -> None:
+    """Print the profile NAME as TOML (the file it came from, or the shipped one)."""
+    profile = _profile(db, sites_dir, name)
+    utf8_stdout().write(profile_toml(profile))
+
+
+@sites.command("add")
+@db_option
+@sites_dir_option
+@click.argument("url")
+@click.option("--name", help="The profile's name (default: from the host, e.g. news-whu-edu-cn).")
+@click.option("--title", help="The site's name, e.g. 武汉大学新闻网 (default: the host).")
+@click.option("--force", is_flag=True, help="Replace a profile of the same name in the folder.")
+def add_site(
+    db: Path, sites_dir: Path | None, url: str, name: str | None, title: str | None, force: bool
+) -> None:
+    """Probe the list page URL and write a profile for its site.
+
+    Fetches the page (politely, as a crawl does: robots.txt, the archiver's User-Agent) and its
+    first article; recognises the family from the pages; prints what a crawl would record, with
+    the rule that gave each field; then writes NAME.toml to the profiles folder. Nothing is
+    archived.
+    """
+    host = http_host(url)
+    if host is None:
+        raise UserError(f"{url!r} is not an http(s) address")
+    name = name or profile_name(host)
+    folder = config.sites_dir(db, sites_dir)
+    target = folder / f"{name}.toml"
+    if target.exists() and not force:
+        raise UserError(f"{target} exists (--force replaces it)")
+    site_profiles(db, sites_dir)  # a bad profile in the folder fails here, before a fetch
+    fetched = _probe(db, [url])
+    listing = fetched[0] if fetched else None
+    if listing is None or listing.status != 200:
+        reason = (listing.error if listing else None) or f"HTTP {listing and listing.status}"
+        raise UserError(f"cannot fetch {url}: {reason}")
+    try:
+        report = read_list(url, listing.body, listing.content_type)
+    except ProbeError as exc:
+        raise UserError(str(exc)) from None
+    first = next((f for f in fetched[1:] if f.status == 200), None)
+    draft = draft_profile(
+        report,
+        (first.url, first.body, first.content_type) if first else None,
+        name=name,
+        title=title,
+    )
+    click.echo(_draft_report(draft))
+    text = profile_toml(draft.profile)
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}", err=True)
+
+
+@sites.command("check")
+@db_option
+@sites_dir_option
+@click.argument("name")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per page and line.")
+def check_site(
+    db: Path, sites_dir: Path | None, name: str, files: tuple[Path, ...], as_json: bool
+) -> None:
+    """Read pages again with profile NAME and say which fields differ from the archive.
+
+    With FILEs, the saved pages (their address from the page's 'saved from' comment, canonical
+    link or og:url); without, the first article of each of the profile's lists, fetched live.
+    Exit status 0 when every field matches, 3 when some field changed or is now empty.
+    """
+    from archiver.cli.parse import page_url_from_bytes
+
+    profile = _profile(db, sites_dir, name)
+    pages: list[tuple[str, bytes, str | None]] = []
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        url = page_url_from_bytes(raw)
+        if not url or not profile.owns(url):
+            raise UserError(f"{path} names no page of {name} (no 'saved from' or canonical URL)")
+        pages.append((url, raw, None))
+    if not files:
+        fetched = _probe(db, profile.start_urls)
+        pages = [(f.url, f.body, f.content_type) for f in fetched if f.url not in
+                 profile.start_urls and f.status == 200]  # fmt: skip
+        if not pages:
+            raise UserError(f"no article of {name} could be fetched")
+    with open_archive(db, create=False) as archive:
+        stored = {url: archive.record(url) for url, _body, _type in pages}
+    differs = False
+    out = utf8_stdout()
+    for url, body, content_type in pages:
+        news, family = read_article(url, body, content_type, profile)
+        old = stored.get(url)
+        changed = changed_fields(old, news) if old else {}
+        differs = differs or bool(changed)
+        if as_json:
+            row = {
+                "url": url,
+                "family": family,
+                "archived": old is not None,
+                "changed": {k: {"archived": a, "now": b} for k, (a, b) in changed.items()},
+                "provenance": news.provenance,
+                "parse_warnings": news.parse_warnings,
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        out.write(f"{url}\n  family      {family or 'none (generic)'}\n")
+        if old is None:
+            out.write("  not in the archive: nothing to compare\n")
+        for field, (was, now) in changed.items():
+            out.write(f"  changed     {field}: {_short(was)} → {_short(now)}\n")
+        if old is not None and not changed:
+            out.write("  unchanged   every field as archived\n")
+        for warning in news.parse_warnings:
+            out.write(f"  warning     {warning}\n")
+    if differs:
+        fail(f"{name}: some fields differ from the archive (see above)", EXIT_PARTIAL)
+
+
+def _profile(db: Path, sites_dir: Path | None, name: str) -> SiteProfile:
+    profiles = site_profiles(db, sites_dir)
+    if name not in profiles:
+        raise UserError(f"no site profile named {name!r} (known: {', '.join(sorted(profiles))})")
+    return profiles[name]
+
+
+def _probe(db: Path, urls: list[str]) -> list[Any]:
+    from archiver.crawl.run import run_probe
+    from spiders.probe import ProbeSpider
+
+    spider = run_probe(ProbeSpider, db, urls)
+    assert isinstance(spider, ProbeSpider)
+    return spider.pages()
+
+
+def _draft_report(draft: Draft) -> str:
+    """What a crawl would record with the drafted profile, and which rule gave each field."""
+    profile, page = draft.profile, draft.listing.page
+    lines = [
+        f"site        {profile.name} ({', '.join(profile.hosts)})",
+        f"family      {draft.listing.family or 'none: the generic extractors will read it'}",
+        f"list        {draft.listing.url}",
+        f"  label     {page.section or '(none on the page)'}",
+        f"  items     {len(page.items)} on this page",
+        f"  next      {page.next_url or '(last page)'}",
+    ]
+    if draft.article is None:
+        lines.append("article     (none could be fetched)")
+    else:
+        lines += _article_lines(draft.article, draft.article_family)
+    lines += [f"warning     {w}" for w in draft.warnings]
+    return "\n".join(lines)
+
+
+def _article_lines(news: News, family: str | None) -> list[str]:
+    lines = [f"article     {news.url}", f"  family    {family or 'none (generic)'}"]
+    for name, value in record_fields(news).items():
+        if name == "sections":
+            continue
+        rule = news.provenance.get(name, "")
+        lines.append(f"  {name:<12}{_short(value) or '(empty)'}" + (f"   ← {rule}" if rule else ""))
+    lines += [f"  warning   {w}" for w in news.parse_warnings]
+    return lines
+
+
+def _short(value: Any, width: int = 60) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
