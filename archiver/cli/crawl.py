@@ -139,13 +139,14 @@ def crawl(
     is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
     A progress line is shown only when stderr is a terminal.
     """
-    from archiver.crawl.run import run_crawl
+    from archiver.crawl.run import politeness_settings, run_crawl
     from archiver.store.lock import LockedError, crawl_lock
     from spiders.news import NewsSpider
 
     if log_file is not None and not log_file.parent.is_dir():
         raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
-    _check_sites(site_profiles(db, sites_dir), sites, start_urls)
+    profiles = site_profiles(db, sites_dir)
+    _check_sites(profiles, sites, start_urls)
     open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
     hosts = tuple(h.lower() for h in bureau_hosts) or config.cited_hosts_override()
     overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
@@ -158,6 +159,8 @@ def crawl(
         overrides["LOG_FILE_APPEND"] = True
     elif sys.stderr.isatty():  # a person is watching; never under cron or systemd
         overrides["EXTENSIONS"] = {"archiver.crawl.progress.ProgressLine": 500}
+    # a profile's own delay and concurrency hold for its hosts; --set DOWNLOAD_SLOTS wins
+    overrides.update(politeness_settings(profiles[n] for n in sites or profiles))
     overrides.update(scrapy_settings)
     log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
     try:

@@ -69,3 +69,18 @@ def test_components_fall_back_on_the_one_default() -> None:
         default.RETRY_BACKOFF_BASE,
         default.RETRY_BACKOFF_MAX,
     ) == (2.0, 60.0)
+
+
+def test_a_profiles_politeness_becomes_download_slots_of_its_hosts() -> None:
+    from archiver.crawl.run import politeness_settings
+    from archiver.sites import SiteProfile
+
+    polite = SiteProfile(
+        name="slow", title="slow", family="auto", hosts=("news.slow.edu.cn", "*.slow.edu.cn"),
+        delay=3.0, concurrency=1,
+    )  # fmt: skip
+    plain = SiteProfile(name="plain", title="plain", family="auto", hosts=("news.a.edu.cn",))
+    assert politeness_settings([polite, plain]) == {
+        "DOWNLOAD_SLOTS": {"news.slow.edu.cn": {"delay": 3.0, "concurrency": 1}}
+    }
+    assert politeness_settings([plain]) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,34 @@ def test_an_unreadable_profile_is_one_line(tmp_path: Path) -> None:
     path.write_bytes(b"name = '\xff'")
     with pytest.raises(ProfileError, match="not UTF-8"):
         load_profile(path)
+
+
+def test_selectors_and_politeness_are_read_and_checked(tmp_path: Path) -> None:
+    text = GOOD + '\n[selectors]\ntitle = "h1.headline"\nbody = "div#content"\n' \
+        '\n[politeness]\ndelay = 2.5\nconcurrency = 1\n'
+    demo = load_profile(write(tmp_path, "demo", text.replace("[[lists]]", "[[lists]]", 1)))
+    assert dict(demo.selectors) == {"title": "h1.headline", "body": "div#content"}
+    assert (demo.delay, demo.concurrency) == (2.5, 1)
+    for bad, message in [
+        ('[selectors]\ncolour = "p"\n', "selectors: unknown field 'colour'"),
+        ('[selectors]\ntitle = "h1[["\n', "is not a CSS selector"),
+        ("[politeness]\ndelay = -1\n", "delay must be a number of at least 0"),
+        ("[politeness]\nconcurrency = 1.5\n", "concurrency must be a whole number"),
+        ("[politeness]\nburst = 3\n", "unknown key 'burst'"),
+    ]:
+        path = write(tmp_path, "demo", GOOD + "\n" + bad)
+        with pytest.raises(ProfileError, match=re.escape(message)):
+            load_profile(path)
+
+
+def test_a_site_with_no_profile_gets_one_that_recognises_each_page() -> None:
+    from archiver.sites import adhoc_profile
+
+    made = adhoc_profile("https://News.Example.edu.cn/xwzx/list.htm")
+    assert (made.name, made.family, made.hosts) == (
+        "news-example-edu-cn", "auto", ("news.example.edu.cn",),
+    )  # fmt: skip
+    assert made.lists == (StartList("https://News.Example.edu.cn/xwzx/list.htm"),)
+    assert "*.gov.cn" in made.cited_hosts
+    with pytest.raises(ProfileError, match="is not an http"):
+        adhoc_profile("ftp://x/")
