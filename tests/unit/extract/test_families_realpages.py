@@ -16,8 +16,9 @@ from archiver.extract.families import (
     extract_list,
     is_challenge_page,
 )
+from tests.fixtures import REPO  # noqa: E402
 
-REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
+REALPAGES = REPO.parent / "shared" / "realpages"
 
 pytestmark = pytest.mark.skipif(not REALPAGES.is_dir(), reason=f"{REALPAGES} is absent")
 

@@ -17,7 +17,7 @@ from archiver.extract.families import (
     extract_bureau_page,
 )
 from archiver.records import Brief, Citation, News
-from tests.test_extract_families import FIXTURES, URLS, page_text
+from tests.fixtures.families import FIXTURES, URLS, page_text
 
 CITED_HOSTS = ("*.moe.gov.cn", "jw.beijing.gov.cn", "*.bjedu.gov.cn")
 MOE = "http://www.moe.gov.cn"

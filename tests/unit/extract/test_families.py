@@ -6,11 +6,9 @@ Fixture pages are written to the markup SITES.md §5–§6 and the real pages sh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from archiver.extract import decode_html, extract_list_page, extract_news
+from archiver.extract import extract_list_page, extract_news
 from archiver.extract.families import (
     FAMILIES,
     canonical_article_url,
@@ -21,59 +19,7 @@ from archiver.extract.families import (
     is_challenge_page,
 )
 from archiver.records import ListItem, ListPage
-
-FIXTURES = Path(__file__).parent / "fixtures" / "pages"
-PAGES = FIXTURES / "families"
-
-VSB = "https://cs.daxue-a.edu.cn"
-SUDY = "https://news.daxue-b.edu.cn"
-TRS = "https://www.daxue-c.edu.cn"
-
-URLS = {
-    "vsb_article_info_1002_45321.htm": "https://news.daxue-a.edu.cn/info/1002/45321.htm",
-    "vsb_article_old_table_saved.htm": "https://www.daxue-a.edu.cn/jijian/info/1081/978.htm",
-    "vsb_list_bkjx_page1.htm": f"{VSB}/xwdt/tzgg/bkjx.htm",
-    "vsb_list_bkjx_3_page2.htm": f"{VSB}/xwdt/tzgg/bkjx/3.htm",
-    "vsb_list_bkjx_1_last.htm": f"{VSB}/xwdt/tzgg/bkjx/1.htm",
-    "sudy_article_c1234a98765_page.htm": f"{SUDY}/2026/0326/c1234a98765/page.htm",
-    "sudy_article_hyphen_c1234a98700_page.htm": f"{SUDY}/2026/0320/c1234a98700/page.htm",
-    "sudy_list_xyxw_list.htm": f"{SUDY}/xyxw/list.htm",
-    "sudy_list_xyxw_list9_last.htm": f"{SUDY}/xyxw/list9.htm",
-    "sudy_list_custom_tzgg_list2.htm": "https://www.daxue-b.edu.cn/tzgg/list2.htm",
-    "sudy_challenge_page.htm": f"{SUDY}/2026/0326/c1234a98765/page.htm",
-    "trs_list_zhxw_index.html": f"{TRS}/xwzx/zhxw/index.html",
-    "trs_list_zhxw_index_2.html": f"{TRS}/xwzx/zhxw/index_2.html",
-    "trs_list_zhxw_index_4_last.html": f"{TRS}/xwzx/zhxw/index_4.html",
-    "trs_article_t20240315_123456.html": f"{TRS}/xwzx/zhxw/202403/t20240315_123456.html",
-    "trs_article_comment_region_t20240311_3612345.html": (
-        "http://jw.beijing.gov.cn/tzgg/202403/t20240311_3612345.html"
-    ),
-    "hanweb_article_art_1532973_58941234.html": (
-        "http://jyt.zj.gov.cn/art/2024/3/15/art_1532973_58941234.html"
-    ),
-    "hanweb_article_comments_only_art_1229_600123.html": (
-        "http://jyt.jiangsu.gov.cn/art/2024/4/2/art_1229_600123.html"
-    ),
-    "hanweb_list_col1532973.html": "http://jyt.zj.gov.cn/col/col1532973/index.html",
-    "enp_article_content_1760001.html": (
-        "http://www.kepu-a.cn/politics/2024-03/15/content_1760001.html"
-    ),
-    "enp_article_no_sourcename_content_37400001.htm": (
-        "https://politics.news-b.cn/2024-05/13/content_37400001.htm"
-    ),
-    "ucap_gongbao_content_711100.htm": "https://www.gov.cn/gongbao/content/2007/content_711100.htm",
-    "ucap_gongbao_no_meta_content_711100.htm": (
-        "https://www.gov.cn/gongbao/content/2007/content_711100.htm"
-    ),
-    "generic_list_news_index_2.html": "https://www.daxue-d.edu.cn/news/index_2.html",
-    "generic_list_table_numbers_only.htm": "https://www.zyxy-e.edu.cn/list.php?catid=7&page=2",
-}
-
-
-def page_text(name: str, folder: Path = PAGES) -> str:
-    """The page as the crawl decodes it (BOM and declared charset handled)."""
-    text, _encoding = decode_html((folder / name).read_bytes())
-    return text
+from tests.fixtures.families import FIXTURES, PAGES, SUDY, TRS, URLS, VSB, page_text
 
 
 def test_every_fixture_has_a_url_and_every_url_a_fixture() -> None:
