@@ -1,0 +1,271 @@
+"""A generic article extractor for Chinese pages of no known CMS family.
+
+About 40% of university news sites and many bureau pages use templates no family rule
+knows (SITES.md §6). :func:`extract_generic` reads such a page with general rules only:
+
+- body: the element whose text scores best as prose against its links and short lines
+  (:mod:`archiver.extract.generic_body`), looked for near the article's heading when the
+  page declares one; then furniture (link lists, share and related boxes, pagers, print
+  and font-size widgets, copyright lines) is removed;
+- title: the ``h1``/``h2`` (or title-classed element) that the declared title (gov meta
+  ``ArticleTitle``, Founder ENP, ``og:title``, ``<title>``) names, else the heading just
+  before the body, else the declared title, else ``<title>`` without its site suffix;
+- published: Founder ENP's ``<date>``, the gov meta ``PubDate``/``publishdate``, then the
+  byline line between heading and body (``发布时间：…``, ``2024-05-20 10:30 来源：…``),
+  then ``article:published_time``. Never a date from the URL, a footer, a "today" widget or
+  a sidebar; on UCAP pages (www.gov.cn) the bare ``时间`` is the save time and not read;
+- source: the byline's 来源/供稿/发布者/作者 value, else ``ContentSource`` or ENP's
+  ``<sourcename>``, else a labelled sign-off line at the end of the body.
+
+Pure: no network, no database; never raises on odd markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from archiver.extract.generic_body import (
+    anchored_container,
+    best_container,
+    describe,
+    drop_lead,
+    drop_nav_lines,
+    strip_furniture,
+)
+from archiver.extract.generic_byline import (
+    byline_lines,
+    date_from_lines,
+    document_date,
+    source_from_lines,
+)
+from archiver.extract.generic_meta import (
+    DATE_META,
+    SOURCE_META,
+    WEB_DATE_META,
+    Heading,
+    heading_before,
+    headings,
+    matched_heading,
+    meta_datetime,
+    read_enp,
+    read_meta,
+    title_hints,
+)
+from archiver.extract.generic_score import SKIPPED_TAGS, Stats, is_hidden, score_tree
+from archiver.extract.layout import page_title
+from archiver.extract.text import (
+    Element,
+    clean_body,
+    drop_chrome_lines,
+    normalise_space,
+    parse_html,
+    text_lines,
+    text_of,
+    to_html,
+)
+
+# The web archive's toolbar, present in replays that are not ``id_`` captures.
+_WAYBACK_TOOLBAR = re.compile(
+    r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->",
+    re.DOTALL | re.IGNORECASE,
+)
+_SIGN_OFF_LINES = 3
+_UCAP = re.compile(r"""id\s*=\s*["']?UCAP-CONTENT""")
+
+
+@dataclass
+class GenericArticle:
+    """What :func:`extract_generic` read from a page: each value as the page gives it
+    (None when it gives none), where it came from, and what could not be read."""
+
+    title: str | None = None
+    published: str | None = None
+    body: str = ""
+    body_html: str = ""
+    source: str | None = None
+    body_element: Any = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    parse_warnings: list[str] = field(default_factory=list)
+
+
+def extract_generic(html: str, url: str) -> GenericArticle:
+    """Read the article of a page of unknown template: title, date, body, source.
+
+    ``url`` is the page's address; it is never read for a value (a date in it is not
+    the page's). Never raises: what cannot be read is left None and named in
+    ``parse_warnings``.
+    """
+    html = _WAYBACK_TOOLBAR.sub("", html or "")
+    root = _whole_document(parse_html(html))
+    meta = read_meta(root)
+    enp = read_enp(html)
+    article = GenericArticle()
+
+    # The whole document (its head is skipped): a page whose markup closes <body> early
+    # has its article after it.
+    stats = score_tree(root)
+    title_el = root.find(".//title")
+    title_text = normalise_space(text_of(title_el)) if title_el is not None else ""
+    site_names = [meta[k] for k in ("sitename", "og:site_name") if meta.get(k)]
+    hints = title_hints(meta, enp, title_text)
+    candidates = [h for h in headings(root, site_names, hints) if _free(h.element, stats)]
+    heading = matched_heading(candidates, hints)
+
+    overall = best_container(stats)
+    body_el = overall
+    if heading is not None and heading.element in stats:
+        body_el = anchored_container(stats, heading.element, overall)
+    if heading is None:
+        heading = heading_before(candidates, body_el, stats)
+
+    heading_el = heading.element if heading is not None else None
+    byline = byline_lines(heading_el, heading.text if heading else "", body_el)  # (uncleaned)
+    _read_title(article, heading, meta, enp, root, site_names)
+    lines: list[str] = []
+    if body_el is not None:
+        lines = _read_body(article, body_el, stats, heading)
+    _read_published(article, meta, enp, byline, lines, ucap=_UCAP.search(html) is not None)
+    _read_source(article, meta, enp, byline, lines)
+    if body_el is None:
+        article.parse_warnings.append("body: no element holds prose")
+    elif not article.body:
+        article.parse_warnings.append(f"body: {describe(body_el)} holds no text")
+    return article
+
+
+def _free(el: Element, stats: dict[Element, Stats]) -> bool:
+    # Not hidden, nor in a share box, a related-articles card or list, a skipped region.
+    while el is not None:
+        s = stats.get(el)
+        if s is not None:
+            return not (s.named or s.blocked)
+        if el.tag in SKIPPED_TAGS or is_hidden(el):
+            return False
+        el = el.getparent()
+    return False
+
+
+def _whole_document(root: Element) -> Element:
+    """``root`` holding the whole page: markup after a stray ``<html>`` or ``<body>`` tag
+    (saved gov.cn pages have them) makes libxml2 start a second root beside the first."""
+    for stray in list(root.itersiblings()):
+        if isinstance(stray.tag, str):
+            root.extend(list(stray))
+    return root
+
+
+def _read_title(
+    article: GenericArticle,
+    heading: Heading | None,
+    meta: dict[str, str],
+    enp: dict[str, str],
+    root: Element,
+    site_names: list[str],
+) -> None:
+    if heading is not None:
+        article.title = heading.text
+        tag = heading.element.tag
+        article.provenance["title"] = (
+            f"generic:{tag}"
+            if tag in ("h1", "h2", "h3")
+            else (f"generic:{describe(heading.element)}")
+        )
+        return
+    for name, rule in (("articletitle", "meta:ArticleTitle"), ("og:title", "meta:og:title")):
+        if meta.get(name):
+            article.title, article.provenance["title"] = meta[name], f"generic:{rule}"
+            return
+    if enp.get("title"):
+        article.title, article.provenance["title"] = enp["title"], "generic:enpproperty:title"
+        return
+    fallback = page_title(root, site_names[0] if site_names else None)
+    if fallback:
+        article.title = fallback
+        article.provenance["title"] = "generic:title-element"
+        article.parse_warnings.append("title: no heading near the body; took <title>")
+    else:
+        article.parse_warnings.append("title: no heading, title meta or <title>")
+
+
+def _read_published(
+    article: GenericArticle,
+    meta: dict[str, str],
+    enp: dict[str, str],
+    byline: list[str],
+    body_lines: list[str],
+    *,
+    ucap: bool,
+) -> None:
+    """ENP's date, the gov meta date, the byline, the Open Graph date. On UCAP pages
+    (www.gov.cn) the byline's bare 时间 is when the page was generated (SITES.md §6): only
+    a labelled 发布日期/成文日期 counts there, else the document's own date, signed at its
+    end."""
+    found: tuple[str | None, str] = (meta_datetime(enp.get("date")), "generic:enpproperty:date")
+    for name in DATE_META:
+        if found[0]:
+            break
+        found = (meta_datetime(meta.get(name)), f"generic:meta:{name}")
+    if not found[0]:
+        from_lines = date_from_lines(byline, labelled_only=ucap)
+        if from_lines:
+            found = from_lines
+    if not found[0] and ucap:
+        found = (document_date(body_lines[-_SIGN_OFF_LINES:]), "generic:document-date")
+    for name in WEB_DATE_META:
+        if found[0]:
+            break
+        found = (meta_datetime(meta.get(name)), f"generic:meta:{name}")
+    if found[0]:
+        article.published, article.provenance["published"] = found
+    else:
+        article.parse_warnings.append(
+            "published: no date in the byline, PubDate/publishdate meta or enpproperty"
+        )
+
+
+def _read_source(
+    article: GenericArticle,
+    meta: dict[str, str],
+    enp: dict[str, str],
+    byline: list[str],
+    body_lines: list[str],
+) -> None:
+    """The byline's value, the declared source, or a sign-off at the end of the body
+    ("（供稿：校团委）", SITES.md §6: SUDY pages often name the department only there)."""
+    found = source_from_lines(byline)
+    if found:
+        article.source, label = found
+        article.provenance["source"] = f"generic:meta-line:{label}"
+        return
+    for name in SOURCE_META:
+        if meta.get(name):
+            article.source, article.provenance["source"] = meta[name], f"generic:meta:{name}"
+            return
+    if enp.get("sourcename"):
+        article.source = enp["sourcename"]
+        article.provenance["source"] = "generic:enpproperty:sourcename"
+        return
+    found = source_from_lines(body_lines[-_SIGN_OFF_LINES:])
+    if found:
+        article.source, label = found
+        article.provenance["source"] = f"generic:body-end:{label}"
+        return
+    article.parse_warnings.append("source: no 来源/供稿/发布者/作者 byline or ContentSource")
+
+
+def _read_body(
+    article: GenericArticle, body: Element, stats: dict[Element, Stats], heading: Heading | None
+) -> list[str]:
+    """Clean the body in place and fill the body fields; its lines."""
+    drop_lead(body, stats, heading.element if heading is not None else None)
+    strip_furniture(body, stats)
+    clean_body(body)
+    lines = drop_nav_lines(drop_chrome_lines(text_lines(body)))
+    article.body = "\n".join(lines)
+    article.body_html = to_html(body)
+    article.body_element = body
+    if article.body:
+        article.provenance["body"] = article.provenance["body_html"] = "generic:text-density"
+    return lines

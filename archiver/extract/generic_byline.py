@@ -1,0 +1,239 @@
+"""The byline of a page of no known template: the lines between the heading and the body
+(and the body's own lines before its first paragraph), and the date and source they print.
+
+A date is read only from these lines: never from the URL, a footer, a "today" widget or a
+sidebar, which are all elsewhere on the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from archiver.extract.dates import find_date_match, to_iso_datetime
+from archiver.extract.labels import first_value, has_label, split_labelled
+from archiver.extract.text import MARK, Element, text_lines
+
+#: Labels of the publication date.
+DATE_LABELS = (
+    "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "发文日期", "成文日期",
+    "上传时间", "录入时间", "添加时间", "时间", "日期",
+)  # fmt: skip
+#: Dates of other things than the publication: read as labels (so that no value runs into
+#: them) but never as the date.
+OTHER_DATE_LABELS = (
+    "更新时间", "更新日期", "修改时间", "浏览时间", "截止时间", "活动时间", "会议时间",
+    "报名时间",
+)  # fmt: skip
+#: Byline labels, in the order a value is preferred (SITES.md §6: 来源 names the
+#: department on university sites, the outlet elsewhere).
+SOURCE_LABELS = (
+    "稿件来源", "信息来源", "文章来源", "新闻来源", "来源", "供稿单位", "供稿", "发布单位",
+    "发布部门", "发布者", "发布人", "作者",
+)  # fmt: skip
+#: Every label a byline may hold, so that no value swallows the next label.
+LINE_LABELS = DATE_LABELS + OTHER_DATE_LABELS + SOURCE_LABELS + (
+    "责任编辑", "责编", "编辑", "审核", "审稿", "选稿", "校对", "监制", "摄影", "撰稿",
+    "通讯员", "记者", "点击数", "点击", "浏览次数", "浏览量", "浏览", "阅读次数", "阅读量",
+    "阅读", "访问量", "访问次数", "字号", "字体", "打印", "分享到", "分享",
+)  # fmt: skip
+
+# A "today" widget: "今天是2024年5月20日 星期一". (A weekday alone is no sign: bylines
+# print one too; a widget without these words sits in the page header, never read.)
+_TODAY = re.compile(r"今天是|今日是|今天：|今日：|当前时间|现在时间|现在是")
+# A date split over elements: "05" then "2024.03" (a day badge), or the other way round.
+_DAY_THEN_MONTH = re.compile(r"^(\d{1,2})\s*[/|]?\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?$")
+_MONTH_THEN_DAY = re.compile(r"^((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?\s*[/|]?\s*(\d{1,2})$")
+_PROSE = re.compile(r"[，。；！？]")
+_META_LINE_MAX = 120
+# An unlabelled date is read from a line holding little else ("2024-05-20 10:30 手机版").
+_DATE_LINE_REST = 16
+_SOURCE_MAX = 40
+# A byline sits within a few lines after the heading, or at the top of the body.
+_BYLINE_LINES = 8
+_BODY_LEAD_LINES = 5
+_FIRST_PARAGRAPH = 40
+
+
+def byline_lines(heading: Element | None, heading_text: str, body: Element | None) -> list[str]:
+    """The lines where a byline is printed, nearest the heading first: those after the
+    heading up to the body, the two just before the heading in its block (a date badge),
+    then the body's own lines before its first paragraph. Without a heading, the last
+    lines before the body."""
+    lines: list[str] = []
+    if body is None:
+        return lines
+    inside = heading is not None and _inside(heading, body)
+    if heading is not None and not inside:
+        before = _lines_before(_common_ancestor(heading, body), body)
+        at = _last_index(before, heading_text)
+        lines.extend(before[at + 1 : at + 1 + _BYLINE_LINES] if at >= 0 else before[-4:])
+        lines.extend(_lines_before_heading(heading))
+    elif heading is None:
+        parent = body.getparent()
+        scope = parent.getparent() if parent is not None else None
+        if scope is not None and scope.getparent() is not None:
+            lines.extend(_lines_before(scope, body)[-4:])
+    own = text_lines(body, mark=heading) if inside else text_lines(body)
+    if inside and MARK in own:
+        own = own[own.index(MARK) + 1 :]
+    for line in own[:_BODY_LEAD_LINES]:
+        if _PROSE.search(line) and len(line) > _FIRST_PARAGRAPH:
+            break
+        lines.append(line)
+    return [line for line in lines if line != MARK]
+
+
+def _inside(el: Element, ancestor: Element) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _lines_before_heading(heading: Element) -> list[str]:
+    # A date badge beside the heading ("05 / 2024.03") may come just before it.
+    parent = heading.getparent()
+    if parent is None or parent.tag in ("body", "html"):
+        return []
+    return _lines_before(parent, heading)[-2:]
+
+
+def _lines_before(scope: Element, body: Element) -> list[str]:
+    lines = text_lines(scope, mark=body)
+    return lines[: lines.index(MARK)] if MARK in lines else lines
+
+
+def _last_index(lines: list[str], text: str) -> int:
+    squashed = "".join(text.split())
+    for i in range(len(lines) - 1, -1, -1):
+        line = "".join(lines[i].split())
+        if line and (squashed in line or (len(line) >= 4 and line in squashed)):
+            return i
+    return -1
+
+
+def _common_ancestor(a: Element, b: Element) -> Element:
+    seen = set(a.iterancestors())
+    for x in b.iterancestors():
+        if x in seen:
+            return x
+    return a.getroottree().getroot()
+
+
+def date_from_lines(lines: Sequence[str], *, labelled_only: bool = False) -> tuple[str, str] | None:
+    """``(ISO date, rule)`` from byline lines: a labelled date first, else a short line
+    that is only a date, or a date beside byline labels. ``labelled_only``: only a date
+    under a label other than the bare 时间 (for pages that print their save time so)."""
+    labels = DATE_LABELS if not labelled_only else tuple(x for x in DATE_LABELS if x != "时间")
+    usable = [line for line in lines if _usable(line)]
+    for line in usable:
+        for label, value in split_labelled(line, LINE_LABELS):
+            if label in labels:
+                iso = to_iso_datetime(value)
+                if iso:
+                    return iso, f"generic:meta-line:{label}"
+    if labelled_only:
+        return None
+    for i, line in enumerate(usable):
+        if "\t" in line or _labelled_other(line) or (i and _names_other_date(usable[i - 1])):
+            continue  # a table row, or the value of some other date ("批准时间 / 2023年…")
+        match = find_date_match(line)
+        if match is not None:
+            rest = len(line) - (match.end() - match.start())
+            byline = has_label(line, LINE_LABELS)
+            if byline or (rest <= _DATE_LINE_REST and not _PROSE.search(line)):
+                iso = to_iso_datetime(line[match.start() :])
+                if iso:
+                    return iso, "generic:meta-line"
+        split = _split_date(line, usable[i + 1] if i + 1 < len(usable) else "")
+        if split:
+            return split, "generic:meta-line:split"
+    return None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+_CN_DATE = re.compile(
+    r"^([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
+    r"([一二三四五六七八九十]{1,3})日$"
+)
+
+
+def document_date(lines: Sequence[str]) -> str | None:
+    """The date a document is signed with, alone on one of ``lines`` (the last first):
+    ``2007年7月20日`` or ``二〇〇七年七月二十日``."""
+    for line in reversed(lines):
+        line = "".join(line.split())
+        match = _CN_DATE.match(line)
+        if match:
+            year = "".join(str(_CN_DIGITS[c]) for c in match.group(1))
+            month, day = _cn_number(match.group(2)), _cn_number(match.group(3))
+            return to_iso_datetime(f"{year}-{month:02d}-{day:02d}")
+        found = find_date_match(line)
+        if found is not None and found.group(0) == line:
+            return to_iso_datetime(line)
+    return None
+
+
+def _cn_number(text: str) -> int:
+    # 一 … 九, 十, 十二, 二十, 二十一, 三十一
+    if "十" not in text:
+        return _CN_DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _names_other_date(line: str) -> bool:
+    name = line.rstrip(":： ")
+    return len(name) <= 8 and name.endswith(("时间", "日期")) and name not in DATE_LABELS
+
+
+def _usable(line: str) -> bool:
+    return len(line) <= _META_LINE_MAX and not _TODAY.search(line)
+
+
+def _labelled_other(line: str) -> bool:
+    # A line whose only date is under 更新时间 (or another non-publication label).
+    pairs = split_labelled(line, LINE_LABELS)
+    return (
+        bool(pairs)
+        and all(label in OTHER_DATE_LABELS for label, value in pairs if to_iso_datetime(value))
+        and any(to_iso_datetime(value) for _, value in pairs)
+    )
+
+
+def _split_date(line: str, following: str) -> str | None:
+    for text in (line, f"{line} {following}".strip()):
+        match = _DAY_THEN_MONTH.match(text)
+        if match:
+            day, year, month = match.groups()
+            return to_iso_datetime(f"{year}-{int(month):02d}-{int(day):02d}")
+        match = _MONTH_THEN_DAY.match(text)
+        if match:
+            year, month, day = match.groups()
+            return to_iso_datetime(f"{year}-{int(month):02d}-{int(day):02d}")
+    return None
+
+
+def source_from_lines(lines: Sequence[str]) -> tuple[str, str] | None:
+    """``(value, label)`` of the preferred byline label present in ``lines``."""
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        if len(line) <= _META_LINE_MAX:
+            pairs.extend(split_labelled(line, LINE_LABELS))
+    for label in SOURCE_LABELS:
+        found = first_value(pairs, (label,))
+        if found and len(found[1]) <= _SOURCE_MAX and not _PROSE.search(found[1]):
+            value = _source_value(found[1])
+            if value:
+                return value, label
+    return None
+
+
+def _source_value(value: str) -> str:
+    # "人民日报2024-05-13 08:49" → "人民日报"; "中国新闻网 王帆" → "中国新闻网": the value
+    # ends at a date, and at a space after a Chinese name.
+    date = find_date_match(value)
+    if date is not None:
+        value = value[: date.start()]
+    value = value.strip("（）()[]【】|｜ ")
+    first, _, rest = value.partition(" ")
+    if rest and not first.isascii():
+        value = first
+    return value.strip("（）()[]【】|｜ ")
