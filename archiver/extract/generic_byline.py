@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from archiver.extract.dates import find_date_match, to_iso_datetime
 from archiver.extract.labels import first_value, has_label, split_labelled
-from archiver.extract.text import MARK, Element, text_lines
+from archiver.extract.text import MARK, Element, normalise_space, text_lines
 
 #: Labels of the publication date.
 DATE_LABELS = (
@@ -56,23 +56,18 @@ _FIRST_PARAGRAPH = 40
 
 def byline_lines(heading: Element | None, heading_text: str, body: Element | None) -> list[str]:
     """The lines where a byline is printed, nearest the heading first: those after the
-    heading up to the body, the two just before the heading in its block (a date badge),
-    then the body's own lines before its first paragraph. Without a heading, the last
-    lines before the body."""
+    heading up to the body, the two just before the heading (a date badge), then the
+    body's own lines before its first paragraph. Without a heading, the last lines
+    before the body. Only that stretch of the page is walked."""
     lines: list[str] = []
     if body is None:
         return lines
     inside = heading is not None and _inside(heading, body)
     if heading is not None and not inside:
-        before = _lines_before(_common_ancestor(heading, body), body)
-        at = _last_index(before, heading_text)
-        lines.extend(before[at + 1 : at + 1 + _BYLINE_LINES] if at >= 0 else before[-4:])
-        lines.extend(_lines_before_heading(heading))
+        lines.extend(_lines_after_heading(heading, heading_text, body)[:_BYLINE_LINES])
+        lines.extend(_lines_before(heading, 2))
     elif heading is None:
-        parent = body.getparent()
-        scope = parent.getparent() if parent is not None else None
-        if scope is not None and scope.getparent() is not None:
-            lines.extend(_lines_before(scope, body)[-4:])
+        lines.extend(_lines_before(body, 4) or _lines_before(body.getparent(), 4))
     own = text_lines(body, mark=heading) if inside else text_lines(body)
     if inside and MARK in own:
         own = own[own.index(MARK) + 1 :]
@@ -87,16 +82,52 @@ def _inside(el: Element, ancestor: Element) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def _lines_before_heading(heading: Element) -> list[str]:
-    # A date badge beside the heading ("05 / 2024.03") may come just before it.
-    parent = heading.getparent()
-    if parent is None or parent.tag in ("body", "html"):
-        return []
-    return _lines_before(parent, heading)[-2:]
+def _lines_after_heading(heading: Element, heading_text: str, body: Element) -> list[str]:
+    # The heading block's own lines after the title (a block may hold the byline too),
+    # then what follows it in document order up to the body.
+    lines = _after_title(text_lines(heading, mark=body), heading_text)
+    if _inside(body, heading):  # (unclosed heading tags: the body inside the heading)
+        return lines
+    body_path = {body, *body.iterancestors()}
+    node: Element | None = heading
+    while node is not None and node not in body_path:
+        lines.extend(_tail(node))
+        for sibling in node.itersiblings():
+            if sibling in body_path:
+                lines.extend(_until_mark(text_lines(sibling, mark=body)))
+                return lines
+            lines.extend(text_lines(sibling))
+            lines.extend(_tail(sibling))
+            if len(lines) >= _BYLINE_LINES:
+                return lines
+        node = node.getparent()
+    return lines
 
 
-def _lines_before(scope: Element, body: Element) -> list[str]:
-    lines = text_lines(scope, mark=body)
+def _after_title(lines: list[str], heading_text: str) -> list[str]:
+    lines = _until_mark(lines)
+    at = _last_index(lines, heading_text)
+    return lines[at + 1 :] if at >= 0 else []
+
+
+def _lines_before(el: Element | None, count: int) -> list[str]:
+    # The last ``count`` lines of the elements just before ``el`` in its parent.
+    lines: list[str] = []
+    if el is None:
+        return lines
+    for sibling in el.itersiblings(preceding=True):
+        lines[:0] = text_lines(sibling) + _tail(sibling)
+        if len(lines) >= count:
+            break
+    return lines[-count:]
+
+
+def _tail(el: Element) -> list[str]:
+    tail = normalise_space(el.tail or "")
+    return [tail] if tail else []
+
+
+def _until_mark(lines: list[str]) -> list[str]:
     return lines[: lines.index(MARK)] if MARK in lines else lines
 
 
@@ -107,14 +138,6 @@ def _last_index(lines: list[str], text: str) -> int:
         if line and (squashed in line or (len(line) >= 4 and line in squashed)):
             return i
     return -1
-
-
-def _common_ancestor(a: Element, b: Element) -> Element:
-    seen = set(a.iterancestors())
-    for x in b.iterancestors():
-        if x in seen:
-            return x
-    return a.getroottree().getroot()
 
 
 def date_from_lines(lines: Sequence[str], *, labelled_only: bool = False) -> tuple[str, str] | None:

@@ -104,46 +104,65 @@ def headings(
     holds the byline counts by its first line; a bold or plain line by the widest
     element holding only it."""
     exact = {_squash(hint) for hint in hints if len(_squash(hint)) >= _BOLD_MIN}
+    shortest = min(map(len, exact), default=0)
+    plain = _plain_titles(root, exact)
     found: list[Heading] = []
     for el in root.iter():
         tag = el.tag
-        if not isinstance(tag, str) or tag == "head":
-            continue
-        rank, marked = _HEADING_RANK.get(tag, 0), True
+        rank, marked = _HEADING_RANK.get(tag, 0), True  # (comments' tags are functions)
         if not rank:
             words = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if len(words) >= 3 and _TITLE_TOKEN.search(words) and tag not in ("a", "body"):
+            if _might_name_title(words) and _TITLE_TOKEN.search(words):
+                if tag in ("a", "body", "html"):
+                    continue
                 rank = _CLASS_TITLE_RANK
-            elif (tag in _BOLD_TAGS and _emphasised(el)) or (exact and _holds_exactly(el, exact)):
+            elif tag in _BOLD_TAGS and _emphasised(el):
+                rank, marked = _STYLED_RANK, False
+            elif exact and (el in plain or _text_is(el.text, exact, shortest)):
                 rank, marked = _STYLED_RANK, False
             else:
                 continue
-        has_blocks = any(child.tag in _BLOCKS for child in el)
-        text = _first_line(el) if has_blocks else element_text(el)
-        if not (_TITLE_MIN <= len(text) <= _TITLE_MAX) or _NOT_TITLE.search(text):
-            continue
-        if text in site_names or _links_home(el):
-            continue
-        if not marked:
-            if len(text) < _BOLD_MIN or (el.tail and not el.tail.isspace()):
-                continue  # (bold words inside a sentence)
-            el = _widest(el)
-        found.append(Heading(el, text, rank))
+        heading = _heading(el, rank, marked, site_names)
+        if heading is not None:
+            found.append(heading)
     return found
 
 
-def _holds_exactly(el: Element, texts: set[str]) -> bool:
-    # A text node of ``el`` (its text, or the tail of a script inside it) is a declared
-    # title, and so is all of its text.
-    pieces = [el.text] + [
-        child.tail
-        for child in el
-        if not isinstance(child.tag, str) or child.tag in ("script", "style", "br")
-    ]
-    for piece in pieces:
-        if piece and not piece.isspace() and _squash(piece) in texts:
-            return _squash(element_text(el)) in texts
-    return False
+def _heading(el: Element, rank: int, marked: bool, site_names: Sequence[str]) -> Heading | None:
+    has_blocks = any(child.tag in _BLOCKS for child in el)
+    text = _first_line(el) if has_blocks else element_text(el)
+    if not (_TITLE_MIN <= len(text) <= _TITLE_MAX) or _NOT_TITLE.search(text):
+        return None
+    if text in site_names or _links_home(el):
+        return None
+    if not marked:
+        if len(text) < _BOLD_MIN or (el.tail and not el.tail.isspace()):
+            return None  # (bold words inside a sentence)
+        el = _widest(el)
+    return Heading(el, text, rank)
+
+
+def _might_name_title(words: str) -> bool:
+    # (A cheap test before the regex: most class names name no title.)
+    return "it" in words or "IT" in words or "bt" in words or "BT" in words or "ead" in words
+
+
+def _text_is(text: str | None, texts: set[str], shortest: int) -> bool:
+    return text is not None and len(text) >= shortest and _squash(text) in texts
+
+
+def _plain_titles(root: Element, texts: set[str]) -> set[Element]:
+    # VSB's old templates write the title after a <script> inside a plain <span>: the
+    # element whose script's tail is a declared title, and all of whose text it is.
+    found = set()
+    if texts:
+        shortest = min(map(len, texts))
+        for script in root.iter("script"):
+            owner = script.getparent()
+            if owner is not None and _text_is(script.tail, texts, shortest):
+                if _squash(element_text(owner)) in texts:
+                    found.add(owner)
+    return found
 
 
 def _emphasised(el: Element) -> bool:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from lxml import etree
 
 from archiver.extract.text import BLOCK_TAGS, SKIP_TAGS, Element
 
@@ -118,20 +119,24 @@ def unit_weight(chars: int, links: int, punct: int) -> float:
     return -_LINK_COST * links - _UNIT_COST
 
 
-def unlikely(el: Element) -> bool:
+def unlikely(el: Element, memo: dict[tuple[str, str], bool] | None = None) -> bool:
     """True when ``el``'s class or id names page furniture and nothing article-like.
 
     A BEM name counts by its last element (``detail__recommend--wrapper`` is a recommend
-    box, whatever block it belongs to)."""
+    box, whatever block it belongs to). ``memo`` caches the verdict per (class, id)."""
     if el.tag in _NEVER_UNLIKELY:
         return False
-    cls, ident = el.get("class"), el.get("id")
+    cls, ident = el.get("class") or "", el.get("id") or ""
     if not cls and not ident:
         return False
-    return _unlikely_names(cls or "", ident or "")
+    if memo is None:
+        return _unlikely_names(cls, ident)
+    verdict = memo.get((cls, ident))
+    if verdict is None:
+        verdict = memo[(cls, ident)] = _unlikely_names(cls, ident)
+    return verdict
 
 
-@lru_cache(maxsize=4096)
 def _unlikely_names(cls: str, ident: str) -> bool:
     names = cls.split()
     if ident:
@@ -148,8 +153,8 @@ def _unlikely_names(cls: str, ident: str) -> bool:
 
 def score_tree(page: Element) -> dict[Element, Stats]:
     """:class:`Stats` of every visible element of ``page`` (skipped ones are absent)."""
-    elements = [el for el in page.iter() if isinstance(el.tag, str)]
-    stats = _score(elements, frozenset())
+    elements, skipped = _visible_elements(page)
+    stats = _score(elements, skipped, frozenset())
     # Unclosed tags can make a region named like furniture wrap the whole page: such a
     # region is not furniture.
     top = stats.get(page)
@@ -157,16 +162,35 @@ def score_tree(page: Element) -> dict[Element, Stats]:
         el for el, s in stats.items() if s.named and top is not None and s.chars * 2 > top.chars
     )
     if wrappers:
-        stats = _score(elements, wrappers)
+        stats = _score(elements, skipped, wrappers)
     return stats
 
 
-def _score(elements: list[Element], exempt: frozenset[Element]) -> dict[Element, Stats]:
+def _visible_elements(page: Element) -> tuple[list[Element], set[Element]]:
+    # The elements in document order, without what is inside a skipped or hidden one (a
+    # fifth of a page: navigation, icons, hidden menus), and the set of those skipped.
+    elements: list[Element] = []
+    skipped: set[Element] = set()
+    walker = etree.iterwalk(page, events=("start",))
+    for _event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        elements.append(el)
+        if tag in SKIPPED_TAGS or is_hidden(el):
+            skipped.add(el)
+            walker.skip_subtree()
+    return elements, skipped
+
+
+def _score(
+    elements: list[Element], skipped: set[Element], exempt: frozenset[Element]
+) -> dict[Element, Stats]:
     # Children before parents (reverse document order); each element pushes its sums and
     # its tail into its parent, so no element's children are iterated.
     stats: dict[Element, Stats] = {}
     get = stats.get
-    dropped: set[Element] = set()
+    memo: dict[tuple[str, str], bool] = {}
     for order in range(len(elements) - 1, -1, -1):
         el = elements[order]
         tag = el.tag
@@ -178,15 +202,9 @@ def _score(elements: list[Element], exempt: frozenset[Element]) -> dict[Element,
             p = get(parent)
             if p is None:
                 p = stats[parent] = Stats()
-        if tag in SKIPPED_TAGS or is_hidden(el):
-            if s is not None:
-                del stats[el]
-                dropped.add(el)
-                size = s.size
-            else:
-                size = 1
+        if el in skipped:
             if p is not None:
-                p.size += size
+                p.size += 1
                 _add_inline(p, el.tail)
             continue
         if s is None:
@@ -204,7 +222,7 @@ def _score(elements: list[Element], exempt: frozenset[Element]) -> dict[Element,
             _as_link(s)
         elif tag in _UNIT_TAGS:
             _close_unit(el, s)
-        if el not in exempt and unlikely(el):
+        if el not in exempt and unlikely(el, memo):
             s.closed = s.named = True
         if p is not None:
             p.size += s.size
@@ -220,20 +238,20 @@ def _score(elements: list[Element], exempt: frozenset[Element]) -> dict[Element,
             p.headline = p.headline or s.headline
             if s.first_prose < p.first_prose:
                 p.first_prose = s.first_prose
-            _add_inline(p, el.tail)
+            tail = el.tail
+            if tail and not tail.isspace():
+                _add_inline(p, tail)
     top = elements[0].getparent() if elements else None
     if top is not None:
         stats.pop(top, None)  # (only pushed into, above the page)
-    _block_inside(elements, stats, dropped)
+    _block_inside(elements, stats)
     return stats
 
 
 def _add_inline(s: Stats, text: str | None) -> None:
-    if not text:
+    if not text or text.isspace():
         return
     text = text.strip()
-    if not text:
-        return
     punct = len(_PUNCT.findall(text))
     chars = len(text)
     s.chars += chars
@@ -278,23 +296,16 @@ def _as_link(s: Stats) -> None:
     s.inline_chars = s.inline_punct = 0
 
 
-def _block_inside(
-    elements: list[Element], stats: dict[Element, Stats], dropped: set[Element]
-) -> None:
-    # Nothing inside a closed element (a card, a teaser, furniture) or a skipped one (a
-    # hidden block, a <nav>) is a candidate.
+def _block_inside(elements: list[Element], stats: dict[Element, Stats]) -> None:
+    # Nothing inside a closed element (a card, a teaser, furniture) is a candidate.
     for el in elements:  # parents before children
         s = stats.get(el)
         if s is None:
             continue
         parent = el.getparent()
         p = stats.get(parent) if parent is not None else None
-        if p is None:
-            s.blocked = parent in dropped
-        elif p.blocked or p.closed:
+        if p is not None and (p.blocked or p.closed):
             s.blocked = True
-        if s.blocked:
-            dropped.add(el)
 
 
 def candidate(s: Stats) -> bool:
