@@ -182,6 +182,25 @@ def test_no_date_is_invented(case: str) -> None:
     assert article.source == "宣传部"
 
 
+def test_dated_headlines_between_heading_and_body_are_not_the_byline() -> None:
+    sidebar = (
+        '<div class="side"><ul><li><a href="/a/1.htm">学校召开教学工作会议</a>'
+        '<span>2024-04-08</span></li><li><a href="/a/2.htm">图书馆举办读书节</a>'
+        "<span>2024-04-02</span></li></ul></div>"
+    )
+    html = (
+        '<html><head><title>学校举行2024年春季运动会</title></head><body><div class="top">'
+        '<h1>学校举行2024年春季运动会</h1></div><div class="row">'
+        + sidebar
+        + '<div class="main"><p>4月10日，学校举行春季运动会开幕式，两千余名运动员参加。</p>'
+        "<p>本届运动会共设田径和趣味项目四十余项，比赛将持续三天。</p></div></div></body></html>"
+    )
+    article = extract_generic(html, "https://news.example.edu.cn/a/1.htm")
+    assert article.title == "学校举行2024年春季运动会"
+    assert article.body.startswith("4月10日")
+    assert article.published is None
+
+
 def test_a_date_under_another_label_is_not_the_publication_date() -> None:
     html = _PAGE.format(title="学校举行2024年春季运动会", header="", sidebar="", footer="")
     html = html.replace("作者：宣传部", "更新时间：2024-04-12 作者：宣传部")

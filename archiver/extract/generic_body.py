@@ -37,6 +37,7 @@ _MORE_HEADING = re.compile(
 _PROSE = re.compile(r"[，。；！？]")
 _LEAD_LINE_MAX = 120
 _LEAD_ELEMENTS = 80
+_DATE_LINE_REST = 16
 
 
 def best_container(
@@ -132,7 +133,8 @@ def strip_furniture(body: Element, stats: dict[Element, Stats]) -> None:
 def drop_lead(body: Element, stats: dict[Element, Stats], heading: Element | None) -> None:
     """Remove, in place, what precedes the article's first paragraph inside the body: the
     heading and what comes before it, then byline, breadcrumb and widget lines."""
-    if heading is not None and _inside(heading, body):
+    first_prose = stats[body].first_prose
+    if heading is not None and _inside(heading, body) and _order(heading, stats) < first_prose:
         el = heading
         while el is not body:
             parent = el.getparent()
@@ -142,7 +144,6 @@ def drop_lead(body: Element, stats: dict[Element, Stats], heading: Element | Non
                 drop_element(sibling)
             el = parent
         drop_element(heading)
-    first_prose = stats[body].first_prose
     doomed: list[Element] = []
     end = -1
     for looked, el in enumerate(body.iterdescendants()):
@@ -159,13 +160,22 @@ def drop_lead(body: Element, stats: dict[Element, Stats], heading: Element | Non
         drop_element(el)
 
 
+def _order(el: Element, stats: dict[Element, Stats]) -> int:
+    # The place of ``el`` in document order (of its nearest scored ancestor for a leaf).
+    for node in (el, *el.iterancestors()):
+        s = stats.get(node)
+        if s is not None:
+            return s.order
+    return 0
+
+
 def _is_lead_line(text: str) -> bool:
-    return (
-        is_chrome_line(text)
-        or has_label(text, LINE_LABELS)
-        or "当前位置" in text
-        or (find_date_match(text) is not None and not _PROSE.search(text))
-    )
+    # A byline, a breadcrumb, a widget, or a line that is a date and little else (not a
+    # caption that names one).
+    if is_chrome_line(text) or has_label(text, LINE_LABELS) or "当前位置" in text:
+        return True
+    date = find_date_match(text)
+    return date is not None and len(text) - len(date.group(0)) <= _DATE_LINE_REST
 
 
 def drop_nav_lines(lines: list[str]) -> list[str]:

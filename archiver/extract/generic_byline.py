@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from archiver.extract.dates import find_date_match, to_iso_datetime
 from archiver.extract.labels import first_value, has_label, split_labelled
-from archiver.extract.text import MARK, Element, normalise_space, text_lines
+from archiver.extract.text import MARK, Element, normalise_space, text_lines, text_of
 
 #: Labels of the publication date.
 DATE_LABELS = (
@@ -84,23 +84,44 @@ def _inside(el: Element, ancestor: Element) -> bool:
 
 def _lines_after_heading(heading: Element, heading_text: str, body: Element) -> list[str]:
     # The heading block's own lines after the title (a block may hold the byline too),
-    # then what follows it in document order up to the body.
+    # then what follows it in document order up to the body: up from the heading to the
+    # ancestor it shares with the body, then down to the body.
     lines = _after_title(text_lines(heading, mark=body), heading_text)
     if _inside(body, heading):  # (unclosed heading tags: the body inside the heading)
         return lines
-    body_path = {body, *body.iterancestors()}
+    on_path = {body, *body.iterancestors()}
     node: Element | None = heading
-    while node is not None and node not in body_path:
+    while node is not None and node not in on_path:
         lines.extend(_tail(node))
         for sibling in node.itersiblings():
-            if sibling in body_path:
-                lines.extend(_until_mark(text_lines(sibling, mark=body)))
+            if sibling in on_path:
+                lines.extend(_lines_down_to(sibling, body, on_path))
                 return lines
-            lines.extend(text_lines(sibling))
+            lines.extend(_own_lines(sibling))
             lines.extend(_tail(sibling))
             if len(lines) >= _BYLINE_LINES:
                 return lines
         node = node.getparent()
+    return lines
+
+
+def _lines_down_to(top: Element, body: Element, on_path: set[Element]) -> list[str]:
+    # The lines of ``top`` before the body, which it holds (``on_path``: the body and its
+    # ancestors).
+    lines: list[str] = []
+    node = top
+    while node is not body:
+        text = normalise_space(node.text or "")
+        if text:
+            lines.append(text)
+        for child in node:
+            if child in on_path:
+                node = child
+                break
+            lines.extend(_own_lines(child))
+            lines.extend(_tail(child))
+        else:
+            break
     return lines
 
 
@@ -116,10 +137,35 @@ def _lines_before(el: Element | None, count: int) -> list[str]:
     if el is None:
         return lines
     for sibling in el.itersiblings(preceding=True):
-        lines[:0] = text_lines(sibling) + _tail(sibling)
+        lines[:0] = _own_lines(sibling) + _tail(sibling)
         if len(lines) >= count:
             break
     return lines[-count:]
+
+
+def _own_lines(el: Element) -> list[str]:
+    # The lines of ``el`` without a list of dated headlines ("学校召开教学工作会议
+    # 2024-04-08": links with a date beside each, a column of other articles).
+    lines = text_lines(el)
+    headlines = {_squash(text_of(a)) for a in el.iter("a")} if len(lines) else set()
+    if not headlines:
+        return lines
+    dated = [_dated_headline(line, headlines) for line in lines]
+    if sum(dated) < 2:  # one is a byline with its source linked: "2024-05-10 新浪财经"
+        return lines
+    return [line for line, headline in zip(lines, dated, strict=True) if not headline]
+
+
+def _dated_headline(line: str, headlines: set[str]) -> bool:
+    date = find_date_match(line)
+    if date is None:
+        return False
+    rest = _squash(line[: date.start()] + line[date.end() :]).strip("[]()（）【】|·-")
+    return bool(rest) and rest in headlines
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _tail(el: Element) -> list[str]:

@@ -22,7 +22,7 @@ from archiver.extract.text import BLOCK_TAGS, SKIP_TAGS, Element
 
 # Sentence punctuation: prose has it, menus, headings and dates rarely do.
 _PUNCT = re.compile(r"[，。；！？、,;!?]")
-# (Not visibility:hidden: WeChat articles hide their text so until a script shows it.)
+# (Not visibility:hidden: WeChat articles keep their text so until a script shows it.)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 # Copyright footers and licence lines read like prose; these words give them away.
 _LEGAL = re.compile(
