@@ -10,6 +10,7 @@ files (a zip bomb, a PDF of many pages, broken files) are made here too.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+
+from archiver.records import FileCapture
 
 #: What the generated documents say: words that occur nowhere else in the test world.
 DOCX_WORDS = "附件一：关于做好二〇二二年度学生资助工作的通知"
@@ -186,3 +189,25 @@ def zip_bomb_docx(inflated: int = 40_000_000) -> bytes:
 def truncated(data: bytes) -> bytes:
     """The first half of a file: what a broken download or a damaged upload looks like."""
     return data[: len(data) // 2]
+
+
+def file_capture(
+    url: str, news_url: str, data: bytes, content_type: str | None = None, **changes: object
+) -> FileCapture:
+    """The capture of ``data`` fetched from ``url``, linked from ``news_url``, its text read."""
+    from archiver.extract.attachments import extract_attachment, file_name
+
+    capture = FileCapture(
+        url=url,
+        news_url=news_url,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content_type=content_type,
+        fetched_at="2026-11-28T10:00:05Z",
+        http_status=200,
+        body=data,
+        text=extract_attachment(data, file_name(url), content_type),
+    )
+    for name, value in changes.items():
+        setattr(capture, name, value)
+    return capture

@@ -23,6 +23,7 @@ Pure: no network, no database; never raises on odd markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +33,17 @@ from archiver.extract.generic_body import (
     describe,
     drop_lead,
     drop_nav_lines,
+    grow,
     strip_furniture,
 )
 from archiver.extract.generic_byline import (
+    DATE_LABELS,
+    STRONG_DATE_LABELS,
+    after_body_lines,
     byline_lines,
     date_from_lines,
     document_date,
+    lead_lines,
     source_from_lines,
 )
 from archiver.extract.generic_meta import (
@@ -73,6 +79,20 @@ _WAYBACK_TOOLBAR = re.compile(
 )
 _SIGN_OFF_LINES = 3
 _UCAP = re.compile(r"""id\s*=\s*["']?UCAP-CONTENT""")
+
+
+@dataclass
+class _Reading:
+    """What the date and source readers look at: the meta tags, ENP's fields, the byline
+    lines (between heading and body, and the body's own before its first paragraph), the
+    lines just below the body, and the body's lines."""
+
+    meta: dict[str, str]
+    enp: dict[str, str]
+    ucap: bool
+    byline: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,17 +137,23 @@ def extract_generic(html: str, url: str) -> GenericArticle:
     body_el = overall
     if heading is not None and heading.element in stats:
         body_el = anchored_container(stats, heading.element, overall)
+    if body_el is not None:
+        body_el = grow(body_el, stats)
     if heading is None:
         heading = heading_before(candidates, body_el, stats)
 
     heading_el = heading.element if heading is not None else None
-    byline = byline_lines(heading_el, heading.text if heading else "", body_el)  # (uncleaned)
-    _read_title(article, heading, meta, enp, root, site_names)
-    lines: list[str] = []
+    # (Read before the body is cleaned of its byline lines.)
+    reading = _Reading(meta, enp, ucap=_UCAP.search(html) is not None)
+    reading.byline = byline_lines(heading_el, heading.text if heading else "", body_el)
     if body_el is not None:
-        lines = _read_body(article, body_el, stats, heading)
-    _read_published(article, meta, enp, byline, lines, ucap=_UCAP.search(html) is not None)
-    _read_source(article, meta, enp, byline, lines)
+        reading.byline += lead_lines(body_el, heading_el)
+        reading.after = after_body_lines(body_el)
+    _read_title(article, heading, meta, enp, root, site_names)
+    if body_el is not None:
+        reading.body = _read_body(article, body_el, stats, heading)
+    _read_published(article, reading)
+    _read_source(article, reading)
     if body_el is None:
         article.parse_warnings.append("body: no element holds prose")
     elif not article.body:
@@ -189,65 +215,53 @@ def _read_title(
         article.parse_warnings.append("title: no heading, title meta or <title>")
 
 
-def _read_published(
-    article: GenericArticle,
-    meta: dict[str, str],
-    enp: dict[str, str],
-    byline: list[str],
-    body_lines: list[str],
-    *,
-    ucap: bool,
-) -> None:
-    """ENP's date, the gov meta date, the byline, the Open Graph date. On UCAP pages
-    (www.gov.cn) the byline's bare 时间 is when the page was generated (SITES.md §6): only
-    a labelled 发布日期/成文日期 counts there, else the document's own date, signed at its
-    end."""
-    found: tuple[str | None, str] = (meta_datetime(enp.get("date")), "generic:enpproperty:date")
+def _read_published(article: GenericArticle, reading: _Reading) -> None:
+    """The first date of :func:`_dates`."""
+    for value, rule in _dates(reading):
+        if value:
+            article.published, article.provenance["published"] = value, rule
+            return
+    article.parse_warnings.append(
+        "published: no date in the byline, PubDate/publishdate meta or enpproperty"
+    )
+
+
+def _dates(r: _Reading) -> Iterator[tuple[str | None, str]]:
+    """Dates the page gives, most trusted first: ENP's, the gov meta date, the byline,
+    a labelled 发布时间 below the body, the Open Graph date. On UCAP pages (www.gov.cn)
+    the byline's bare 时间 is when the page was generated (SITES.md §6): only a labelled
+    发布日期/成文日期 counts there, then the document's own date, signed at its end."""
+    yield meta_datetime(r.enp.get("date")), "generic:enpproperty:date"
     for name in DATE_META:
-        if found[0]:
-            break
-        found = (meta_datetime(meta.get(name)), f"generic:meta:{name}")
-    if not found[0]:
-        from_lines = date_from_lines(byline, labelled_only=ucap)
-        if from_lines:
-            found = from_lines
-    if not found[0] and ucap:
-        found = (document_date(body_lines[-_SIGN_OFF_LINES:]), "generic:document-date")
+        yield meta_datetime(r.meta.get(name)), f"generic:meta:{name}"
+    labels = STRONG_DATE_LABELS if r.ucap else DATE_LABELS
+    yield date_from_lines(r.byline, labels, unlabelled=not r.ucap) or (None, "")
+    if r.ucap:
+        yield document_date(r.body[-_SIGN_OFF_LINES:]), "generic:document-date"
+    below = date_from_lines(r.after, STRONG_DATE_LABELS, unlabelled=False)
+    if below is not None:
+        yield below[0], below[1].replace("meta-line", "after-body")
     for name in WEB_DATE_META:
-        if found[0]:
-            break
-        found = (meta_datetime(meta.get(name)), f"generic:meta:{name}")
-    if found[0]:
-        article.published, article.provenance["published"] = found
-    else:
-        article.parse_warnings.append(
-            "published: no date in the byline, PubDate/publishdate meta or enpproperty"
-        )
+        yield meta_datetime(r.meta.get(name)), f"generic:meta:{name}"
 
 
-def _read_source(
-    article: GenericArticle,
-    meta: dict[str, str],
-    enp: dict[str, str],
-    byline: list[str],
-    body_lines: list[str],
-) -> None:
+def _read_source(article: GenericArticle, r: _Reading) -> None:
     """The byline's value, the declared source, or a sign-off at the end of the body
     ("（供稿：校团委）", SITES.md §6: SUDY pages often name the department only there)."""
-    found = source_from_lines(byline)
+    found = source_from_lines(r.byline)
     if found:
         article.source, label = found
         article.provenance["source"] = f"generic:meta-line:{label}"
         return
     for name in SOURCE_META:
-        if meta.get(name):
-            article.source, article.provenance["source"] = meta[name], f"generic:meta:{name}"
+        if r.meta.get(name):
+            article.source, article.provenance["source"] = r.meta[name], f"generic:meta:{name}"
             return
-    if enp.get("sourcename"):
-        article.source = enp["sourcename"]
+    if r.enp.get("sourcename"):
+        article.source = r.enp["sourcename"]
         article.provenance["source"] = "generic:enpproperty:sourcename"
         return
-    found = source_from_lines(body_lines[-_SIGN_OFF_LINES:])
+    found = source_from_lines(r.body[-_SIGN_OFF_LINES:])
     if found:
         article.source, label = found
         article.provenance["source"] = f"generic:body-end:{label}"

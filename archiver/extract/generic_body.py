@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.extract.dates import find_date_match
-from archiver.extract.generic_byline import LINE_LABELS
+from archiver.extract.generic_byline import date_only, is_byline
 from archiver.extract.generic_score import (
     SKIPPED_TAGS,
     Stats,
@@ -16,13 +15,15 @@ from archiver.extract.generic_score import (
     holds_prose,
     is_hidden,
 )
-from archiver.extract.labels import has_label
 from archiver.extract.links import ATTACHMENT_EXTENSIONS
 from archiver.extract.text import Element, drop_element, element_text, is_chrome_line
 
 # The heading's candidate must be worth this much, and this share of the page's best.
 _ANCHOR_MIN = 10.0
 _ANCHOR_SHARE = 0.15
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SIGN_OFF_CHARS = 30
+_GROW_CHARS = 150
 _FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "button", "select"})
 # Lines of page furniture that survive inside article containers.
 _NAV_LINE = re.compile(
@@ -83,6 +84,48 @@ def anchored_container(
         if found is not None and stats[found].score >= floor:
             return found
     return overall
+
+
+def grow(body: Element, stats: dict[Element, Stats]) -> Element:
+    """``body`` or the ancestor it grows into: short lines just before the best element
+    cost a little each but belong with it (a notice's "时间：…" / "地点：…" lines, a lead
+    in bold), and so does a short sign-off after it. An ancestor is taken while what it
+    adds holds no link, no furniture, no copyright line and no heading (h1–h6), and is
+    not more text than the body (or than a few lines)."""
+    own = stats[body]
+    for parent in body.iterancestors():
+        p = stats.get(parent)
+        if p is None or not candidate(p) or p.links > own.links or parent.tag in _HEADINGS:
+            break
+        if p.chars - own.chars > max(own.chars, _GROW_CHARS) or not _adds_lines(
+            parent, body, stats
+        ):
+            break
+        body = parent
+    return body
+
+
+def _adds_lines(parent: Element, body: Element, stats: dict[Element, Stats]) -> bool:
+    # True when ``parent`` adds to ``body`` (its child or deeper) lines before it, and at
+    # most a short sign-off after it, none of them foreign.
+    child = next(a for a in (body, *body.iterancestors()) if a.getparent() is parent)
+    at = stats[child].order
+    before = after = 0
+    for sibling in parent:
+        s = stats.get(sibling)
+        if sibling is child or s is None:
+            continue
+        if s.closed or s.copyright or s.headline or _holds_heading(sibling):
+            return False
+        if s.order < at:
+            before += s.chars
+        else:
+            after += s.chars
+    return before > 0 and after <= _SIGN_OFF_CHARS
+
+
+def _holds_heading(el: Element) -> bool:
+    return el.tag in _HEADINGS or next(el.iter(*_HEADINGS), None) is not None
 
 
 def _keep(el: Element) -> bool:
@@ -171,11 +214,13 @@ def _order(el: Element, stats: dict[Element, Stats]) -> int:
 
 def _is_lead_line(text: str) -> bool:
     # A byline, a breadcrumb, a widget, or a line that is a date and little else (not a
-    # caption that names one).
-    if is_chrome_line(text) or has_label(text, LINE_LABELS) or "当前位置" in text:
-        return True
-    date = find_date_match(text)
-    return date is not None and len(text) - len(date.group(0)) <= _DATE_LINE_REST
+    # caption that names one, nor a notice's "时间：… 地点：…").
+    return (
+        is_chrome_line(text)
+        or is_byline(text)
+        or "当前位置" in text
+        or date_only(text, unlabelled=True)
+    )
 
 
 def drop_nav_lines(lines: list[str]) -> list[str]:

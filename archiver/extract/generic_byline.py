@@ -30,12 +30,17 @@ SOURCE_LABELS = (
     "稿件来源", "信息来源", "文章来源", "新闻来源", "来源", "供稿单位", "供稿", "发布单位",
     "发布部门", "发布者", "发布人", "作者",
 )  # fmt: skip
-#: Every label a byline may hold, so that no value swallows the next label.
-LINE_LABELS = DATE_LABELS + OTHER_DATE_LABELS + SOURCE_LABELS + (
+#: Publication-date labels that name nothing else (the bare 时间/日期 may be an event's).
+STRONG_DATE_LABELS = tuple(label for label in DATE_LABELS if label not in ("时间", "日期"))
+_BYLINE_ONLY = (
     "责任编辑", "责编", "编辑", "审核", "审稿", "选稿", "校对", "监制", "摄影", "撰稿",
     "通讯员", "记者", "点击数", "点击", "浏览次数", "浏览量", "浏览", "阅读次数", "阅读量",
     "阅读", "访问量", "访问次数", "字号", "字体", "打印", "分享到", "分享",
 )  # fmt: skip
+#: Every label a byline may hold, so that no value swallows the next label.
+LINE_LABELS = DATE_LABELS + OTHER_DATE_LABELS + SOURCE_LABELS + _BYLINE_ONLY
+#: Labels that mark a line as a byline (and not, say, a notice's 时间：/地点：).
+BYLINE_LABELS = STRONG_DATE_LABELS + SOURCE_LABELS + _BYLINE_ONLY
 
 # A "today" widget: "今天是2024年5月20日 星期一". (A weekday alone is no sign: bylines
 # print one too; a widget without these words sits in the page header, never read.)
@@ -44,6 +49,7 @@ _TODAY = re.compile(r"今天是|今日是|今天：|今日：|当前时间|现�
 _DAY_THEN_MONTH = re.compile(r"^(\d{1,2})\s*[/|]?\s*((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?$")
 _MONTH_THEN_DAY = re.compile(r"^((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*月?\s*[/|]?\s*(\d{1,2})$")
 _PROSE = re.compile(r"[，。；！？]")
+_LABEL_END = re.compile(r"[:：]")
 _META_LINE_MAX = 120
 # An unlabelled date is read from a line holding little else ("2024-05-20 10:30 手机版").
 _DATE_LINE_REST = 16
@@ -51,31 +57,67 @@ _SOURCE_MAX = 40
 # A byline sits within a few lines after the heading, or at the top of the body.
 _BYLINE_LINES = 8
 _BODY_LEAD_LINES = 5
+_AFTER_BODY_LINES = 4
 _FIRST_PARAGRAPH = 40
 
 
 def byline_lines(heading: Element | None, heading_text: str, body: Element | None) -> list[str]:
     """The lines where a byline is printed, nearest the heading first: those after the
-    heading up to the body, the two just before the heading (a date badge), then the
-    body's own lines before its first paragraph. Without a heading, the last lines
-    before the body. Only that stretch of the page is walked."""
-    lines: list[str] = []
+    heading up to the body, then the two just before the heading (a date badge); without
+    a heading, the last lines before the body. Only that stretch of the page is walked."""
     if body is None:
-        return lines
+        return []
+    if heading is None:
+        return _lines_before(body, 4) or _lines_before(body.getparent(), 4)
+    if _inside(heading, body):
+        return []
+    lines = _lines_after_heading(heading, heading_text, body)[:_BYLINE_LINES]
+    return [*lines, *_lines_before(heading, 2)]
+
+
+def lead_lines(body: Element, heading: Element | None) -> list[str]:
+    """The body's own byline lines before its first paragraph: when the body holds the
+    heading, the lines after it; else lines with a byline label, or a date and little
+    else (a notice that opens with "时间：…  地点：…" gives none)."""
     inside = heading is not None and _inside(heading, body)
-    if heading is not None and not inside:
-        lines.extend(_lines_after_heading(heading, heading_text, body)[:_BYLINE_LINES])
-        lines.extend(_lines_before(heading, 2))
-    elif heading is None:
-        lines.extend(_lines_before(body, 4) or _lines_before(body.getparent(), 4))
     own = text_lines(body, mark=heading) if inside else text_lines(body)
     if inside and MARK in own:
         own = own[own.index(MARK) + 1 :]
+    lines = []
     for line in own[:_BODY_LEAD_LINES]:
         if _PROSE.search(line) and len(line) > _FIRST_PARAGRAPH:
             break
-        lines.append(line)
-    return [line for line in lines if line != MARK]
+        if inside or is_byline(line) or date_only(line, unlabelled=True):
+            lines.append(line)
+    return lines
+
+
+def after_body_lines(body: Element) -> list[str]:
+    """The first lines after the body in its parent (a byline printed below the text)."""
+    lines: list[str] = []
+    for sibling in body.itersiblings():
+        lines.extend(_own_lines(sibling))
+        lines.extend(_tail(sibling))
+        if len(lines) >= _AFTER_BODY_LINES:
+            break
+    return [*_tail(body), *lines][:_AFTER_BODY_LINES]
+
+
+def is_byline(line: str) -> bool:
+    """True for a line holding a byline label (来源：, 发布时间：, 浏览次数：…)."""
+    return has_label(line, BYLINE_LABELS)
+
+
+def date_only(line: str, *, unlabelled: bool = False) -> bool:
+    """True for a line that is a date and little else ("2024-05-20 10:30", "[2011年5月4日]",
+    "原创：某网 2024-04-23"); ``unlabelled``: and under no label at all (inside a body, a
+    notice's "时间：2024年5月28日 14:30" is the event's)."""
+    match = find_date_match(line)
+    if match is None or _PROSE.search(line):
+        return False
+    if unlabelled and _LABEL_END.search(line, 0, match.start()):
+        return False
+    return len(line) - (match.end() - match.start()) <= _DATE_LINE_REST
 
 
 def _inside(el: Element, ancestor: Element) -> bool:
@@ -186,11 +228,11 @@ def _last_index(lines: list[str], text: str) -> int:
     return -1
 
 
-def date_from_lines(lines: Sequence[str], *, labelled_only: bool = False) -> tuple[str, str] | None:
-    """``(ISO date, rule)`` from byline lines: a labelled date first, else a short line
-    that is only a date, or a date beside byline labels. ``labelled_only``: only a date
-    under a label other than the bare 时间 (for pages that print their save time so)."""
-    labels = DATE_LABELS if not labelled_only else tuple(x for x in DATE_LABELS if x != "时间")
+def date_from_lines(
+    lines: Sequence[str], labels: Sequence[str] = DATE_LABELS, *, unlabelled: bool = True
+) -> tuple[str, str] | None:
+    """``(ISO date, rule)`` from byline lines: a date under one of ``labels`` first, then
+    (``unlabelled``) a short line that is only a date, or a date beside byline labels."""
     usable = [line for line in lines if _usable(line)]
     for line in usable:
         for label, value in split_labelled(line, LINE_LABELS):
@@ -198,16 +240,14 @@ def date_from_lines(lines: Sequence[str], *, labelled_only: bool = False) -> tup
                 iso = to_iso_datetime(value)
                 if iso:
                     return iso, f"generic:meta-line:{label}"
-    if labelled_only:
+    if not unlabelled:
         return None
     for i, line in enumerate(usable):
         if "\t" in line or _labelled_other(line) or (i and _names_other_date(usable[i - 1])):
             continue  # a table row, or the value of some other date ("批准时间 / 2023年…")
         match = find_date_match(line)
         if match is not None:
-            rest = len(line) - (match.end() - match.start())
-            byline = has_label(line, LINE_LABELS)
-            if byline or (rest <= _DATE_LINE_REST and not _PROSE.search(line)):
+            if has_label(line, LINE_LABELS) or date_only(line):
                 iso = to_iso_datetime(line[match.start() :])
                 if iso:
                     return iso, "generic:meta-line"

@@ -86,6 +86,7 @@ class Stats:
     inline_links: int = 0
     inline_punct: int = 0
     legal: bool = False  # its inline text names a copyright or a licence
+    copyright: bool = False  # holds a unit that names one
     headline: bool = False  # holds a unit that is one link of a headline's length
     closed: bool = False  # a card, a teaser or furniture: nothing inside is a candidate
     named: bool = False  # closed for its class or id
@@ -235,6 +236,7 @@ def _score(
             p.inline_links += s.inline_links
             p.inline_punct += s.inline_punct
             p.legal = p.legal or s.legal
+            p.copyright = p.copyright or s.copyright
             p.headline = p.headline or s.headline
             if s.first_prose < p.first_prose:
                 p.first_prose = s.first_prose
@@ -268,6 +270,8 @@ def _close_unit(el: Element, s: Stats) -> None:
         weight = unit_weight(s.inline_chars, s.inline_links, s.inline_punct)
         if s.inline_punct and s.inline_chars >= _PROSE_MIN and s.inline_chars >= s.inline_links:
             s.first_prose = s.order
+        if s.legal:
+            s.copyright = True
         if weight > 0 and s.inline_chars < _LEGAL_MAX and s.legal:
             weight = -_UNIT_COST - s.inline_chars
         elif weight < 0 and not s.inline_links and el.tag in _CELL_TAGS:

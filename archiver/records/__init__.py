@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from archiver.records.attachments import AttachmentText
+
 Kind = Literal["news", "brief"]
 BriefStatus = Literal["live", "archived", "unavailable"]
 CitationHow = Literal["link", "text"]
@@ -144,6 +146,10 @@ class FileCapture:
     warc_file: str | None = None
     warc_offset: int | None = None
     warc_payload_sha256: str | None = None
+    #: the decoded bytes, for the attachment text extractor; never stored as such
+    body: bytes | None = field(default=None, repr=False, compare=False)
+    #: what the file says (set by the crawl's attachment text step; None for an image)
+    text: AttachmentText | None = None
 
 
 @dataclass

@@ -7,6 +7,8 @@ package, one concern each:
   (``BEGIN IMMEDIATE``) and the upsert;
 * :mod:`~archiver.store.documents`: saving records, their versions, sections and citations;
 * :mod:`~archiver.store.runs`: crawl runs and section-list walks;
+* :mod:`~archiver.store.attachments`: attached files with their text (its table and index:
+  :mod:`~archiver.store.attachment_index`);
 * :mod:`~archiver.store.reads`: filters, records, export tuples, the citation graph, counts;
 * :mod:`~archiver.store.known`: a read-only lookup of what is archived, for a crawl;
 * :mod:`~archiver.store.schema` (migrations), :mod:`~archiver.store.tables` (names),
@@ -19,6 +21,7 @@ crawl stopped at any point leaves whole records only.
 
 from __future__ import annotations
 
+from archiver.store.attachments import Attachments
 from archiver.store.db import BUSY_TIMEOUT, ArchiveError, utc_now
 from archiver.store.documents import CONTENT_COLUMNS, Documents, SaveOutcome, document_row
 from archiver.store.reads import Filters, Reads
@@ -30,5 +33,5 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Archive(Documents, Runs, Reads):
+class Archive(Documents, Runs, Reads, Attachments):
     """An open archive. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""

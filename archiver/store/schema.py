@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from archiver.store.attachment_index import create_attachment_texts
 from archiver.store.fts import create_search_index
 from archiver.store.tables import (
     APPLICATION_ID,
@@ -196,3 +197,9 @@ def m004_list_walks(db: Database) -> None:
 def m005_views(db: Database) -> None:
     """Views for Datasette: ``news`` and ``briefs``, with year, sections and citation counts."""
     create_views(db)
+
+
+@migrations()
+def m006_attachment_texts(db: Database) -> None:
+    """The text of attached documents, with a full-text index of its own."""
+    create_attachment_texts(db)

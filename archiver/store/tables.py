@@ -20,6 +20,11 @@ LIST_WALKS = "list_walks"
 INDEX = "documents_search"
 TERMS = "documents_search_terms"
 
+#: The text of attached documents, and its own full-text index and dictionary.
+ATTACHMENT_TEXTS = "attachment_texts"
+ATTACHMENT_INDEX = "attachment_texts_search"
+ATTACHMENT_TERMS = "attachment_texts_search_terms"
+
 #: The views made for Datasette: one row per article, one per brief.
 NEWS_VIEW, BRIEFS_VIEW = "news", "briefs"
 
