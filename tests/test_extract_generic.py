@@ -71,6 +71,11 @@ ABSENT: dict[str, tuple[str, ...]] = {
     "wayback_wrapped_2012_news.html": ("captures", "2012年7月11日", "通知公告", "来源", "版权所有"),
     "malformed_truncated_news.htm": ("首页", "发布时间", "点击"),
     "bureau_no_date_t20230601_88.html": ("当前位置", "字体", "打印", "Copyright", "京ICP备"),
+    "custom_date_below_body.html": (
+        "您的位置", "通知公告", "发布时间", "浏览", "上一条", "学院召开本科教学工作研讨会",
+        "Copyright",
+    ),
+    "notice_event_time_no_byline.html": ("今天是", "通知公告", "学术报告", "京ICP备"),
 }  # fmt: skip
 
 #: Where each value must come from, for pages that test a particular rule.
@@ -92,6 +97,8 @@ PROVENANCE: dict[str, dict[str, str]] = {
     "custom_table_gb2312_2448.html": {"source": "generic:body-end:供稿"},
     "custom_date_badge_news_20240306.html": {"published": "generic:meta-line:split"},
     "wayback_wrapped_2012_news.html": {"published": "generic:meta-line"},
+    # A byline printed below the text.
+    "custom_date_below_body.html": {"published": "generic:after-body:发布时间"},
 }
 
 
@@ -199,6 +206,17 @@ def test_dated_headlines_between_heading_and_body_are_not_the_byline() -> None:
     assert article.title == "学校举行2024年春季运动会"
     assert article.body.startswith("4月10日")
     assert article.published is None
+
+
+def test_a_notice_keeps_its_event_lines_and_takes_no_date_from_them() -> None:
+    article = extract("notice_event_time_no_byline.html")
+    assert article.published is None
+    assert article.body.split("\n")[:4] == [
+        "讲座题目：人工智能与教育的未来",
+        "时间：2024年5月28日（周二）14:30",
+        "地点：图书馆三楼报告厅",
+        "主讲人：某某大学教育学院教授",
+    ]
 
 
 def test_a_date_under_another_label_is_not_the_publication_date() -> None:
