@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import asdict
 from typing import Any, Self
 
 from scrapy import signals
@@ -70,7 +69,7 @@ class ArchivePipeline:
             if self.archive.mark_withdrawn(item.url, item.at):
                 self.counts["withdrawn"] += 1
         elif isinstance(item, FileCapture):
-            self.archive.save_file(asdict(item))
+            self.archive.save_attachment(item)  # the file and its text, together
             self.counts["files"] += 1
         elif isinstance(item, Document):
             outcome = self.archive.save_document(item, run_id=self.run_id)

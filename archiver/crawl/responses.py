@@ -69,6 +69,7 @@ def file_from_response(response: Response, news_url: str, file_url: str) -> File
         warc_file=ref.warc_file if ref else None,
         warc_offset=ref.offset if ref else None,
         warc_payload_sha256=ref.payload_sha256 if ref else None,
+        body=response.body,  # for the attachment text step, which then drops it
     )
 
 

@@ -51,7 +51,17 @@ DOWNLOADER_MIDDLEWARES = {
 ARCHIVER_WARC_ENABLED = True
 ARCHIVER_WARC_DIR = None  # default: warc/ beside ARCHIVER_DB
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
-ITEM_PIPELINES = {"archiver.crawl.pipeline.ArchivePipeline": 300}
+ITEM_PIPELINES = {
+    # reads each attached document's text (in a worker process) before the file is stored
+    "archiver.crawl.attachments.AttachmentTextPipeline": 250,
+    "archiver.crawl.pipeline.ArchivePipeline": 300,
+}
+# The text of attached documents (README, "Attachment texts"): on, and the bounds of one file.
+ARCHIVER_ATTACHMENT_TEXT = True
+ARCHIVER_ATTACHMENT_TIMEOUT = 60.0  # seconds
+ARCHIVER_ATTACHMENT_MAX_BYTES = 64_000_000
+ARCHIVER_ATTACHMENT_MAX_UNZIPPED = 256_000_000  # declared size of a .docx/.xlsx's members
+ARCHIVER_ATTACHMENT_MAX_PAGES = 2000  # PDF pages read; the rest is left (the text is partial)
 # `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from

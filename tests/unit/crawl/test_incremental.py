@@ -115,10 +115,10 @@ def test_a_page_stored_by_this_crawl_is_not_known_before_it(db: Path) -> None:
     try:
         with Archive.open(db) as archive:
             archive.save_document(make_news(url=NEW_URL))
-            archive.save_file(FileCapture(
+            archive.save_attachment(FileCapture(
                 url="https://xww.bucea.edu.cn/docs/new.pdf", news_url=NEW_URL, sha256="11" * 32,
                 size=1, content_type=None, fetched_at="2026-12-01T00:00:00Z", http_status=200,
-            ).__dict__)  # fmt: skip
+            ))  # fmt: skip
         assert incremental.is_known(NEWS_URL)
         assert not incremental.is_known(NEW_URL)
     finally:
