@@ -65,6 +65,17 @@ def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
     return replace(filters, extra=("d.url IN (SELECT value FROM json_each(?))", (urls,)))
 
 
+def attachment_query(archive: Archive, filters: Filters, query: str) -> list[str]:
+    """The attached files whose text matches the full-text ``query`` (their page ``filters``)."""
+    from archiver.search import QueryError, search
+
+    try:
+        hits = search(archive.db, query, filters, limit=None)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--query'") from None
+    return [hit.url for hit in hits]
+
+
 @click.command()
 @db_option
 @format_option(FORMATS, help="csv, json (one array) or jsonl (one record per line).")
@@ -106,6 +117,9 @@ def export(
     """Export records, streaming, as CSV, JSON or JSON Lines.
 
     Fields are listed in the README ("The export record"); with --kind only that kind's fields.
+    --kind attachment exports the text of attached documents instead, with fields of their own
+    (the file, the page that links it, the text, its status); the other filters apply to the
+    page.
     In CSV, list fields (sections, cites, attachments, images, cited_by, parse_warnings) and
     provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an empty value is an
     empty cell. Dates are ISO 8601.
@@ -117,10 +131,16 @@ def export(
         raise UserError("--manifest needs -o FILE: the manifest is written beside it")
     columns = fields or fields_for(filters.kind)
     with open_archive(db) as archive:
-        if query is not None:
+        files = None
+        if query is not None and filters.kind == "attachment":
+            files = attachment_query(archive, filters, query)
+        elif query is not None:
             filters = with_query(archive, filters, query)
 
         def write(out: Any) -> int:
+            if filters.kind == "attachment":  # attached documents' text: fields of their own
+                rows = archive.attachment_records(filters, urls=files)
+                return write_rows(({c: r[c] for c in columns} for r in rows), out, fmt, columns)
             if fmt == "csv":  # values straight from SQL: no Python work per value
                 tuples = archive.record_tuples(filters, columns, KIND_FIELDS)
                 return write_csv_tuples(tuples, out, columns)

@@ -69,8 +69,9 @@ def format_option(
 def filter_options(f: F) -> F:
     """The record filters shared by ``export`` and ``search``."""
     options = [
-        click.option("--kind", type=click.Choice(["news", "brief"]), is_eager=True,
-                     help="Only this kind of record."),
+        click.option("--kind", type=click.Choice(["news", "brief", "attachment"]),
+                     is_eager=True,
+                     help="Only this kind of record (attachment: attached documents' text)."),
         click.option("--since", type=IsoDate(), help="Published on or after DATE (YYYY-MM-DD)."),
         click.option("--until", type=IsoDate(), help="Published on or before DATE (YYYY-MM-DD)."),
         click.option("--section", "sections", multiple=True, metavar="LABEL",

@@ -24,7 +24,10 @@ from archiver.search import Hit, QueryError, parse_query
 from archiver.search import search as search_archive
 
 SEARCH_FORMATS = ("table", "json", "jsonl", "csv")
-CSV_FIELDS = ("url", "kind", "title", "published", "department", "source", "score", "snippet")
+CSV_FIELDS = (
+    "url", "kind", "title", "published", "department", "source", "score", "snippet",
+    "attached_to", "attached_to_title",
+)  # fmt: skip
 
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
@@ -46,7 +49,7 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
     help="table (for people), json (one array), jsonl (one hit per line) or csv.",
 )
 def search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> None:
-    """Search titles and bodies for QUERY; print the best hits with a snippet each.
+    """Search titles and bodies (and attached documents) for QUERY; print the best hits.
 
     A term matches wherever it occurs as a substring, one Chinese character or many, case
     aside for ASCII letters: 党, 点评, 工作简报, 3+1, 2011年. Put a phrase holding spaces,
@@ -55,7 +58,10 @@ def search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> 
     body: limits a term, a phrase or a (group) to that field: title:简报 NOT body:(点评 OR 党).
 
     Hits are ranked: a term in the title first, then by how often the body has it, then the
-    newest. In the snippet each match is marked ⟦like this⟧ (bold on a terminal).
+    newest. In the snippet each match is marked ⟦like this⟧ (bold on a terminal). The text of
+    attached documents is searched too (their title: the document's title and file name): such
+    a hit is of kind attachment and names the page it is attached to; --kind attachment
+    searches only them, --kind news or brief only those records.
     """
     try:
         parsed = parse_query(query)
@@ -88,6 +94,9 @@ def write_table(hits: list[Hit], out: IO[str], *, color: bool) -> None:
         title = hit.title_highlight.render(*marks) if hit.title else "(no title)"
         out.write(f"{rank:>3}  {hit.score:6.2f}  {pad(date, 10)}  {pad(hit.kind, 5)}  {title}\n")
         out.write(f"{'':13}{hit.url}\n")
+        if hit.attached_to:
+            page = f"{hit.attached_to_title}  " if hit.attached_to_title else ""
+            out.write(f"{'':13}attached to: {page}{hit.attached_to}\n")
         snippet = hit.snippet.render(*marks)
         if snippet:
             out.write(f"{'':13}{snippet}\n")

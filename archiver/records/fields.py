@@ -232,8 +232,65 @@ JSON_COLUMNS = tuple(f.name for f in FIELDS if f.stored and f.type in ("list", "
 DERIVED_FIELDS = tuple(f.name for f in FIELDS if not f.stored)
 
 
+#: The export record of an attachment's text (``archiver export --kind attachment``): the
+#: file, the page that links it, and what the file says. Its own definition: a name here may
+#: mean something else in a page's record (``title`` is the document's own title).
+ATTACHMENT = frozenset({"attachment"})
+
+
+def _attachment(name: str, type: FieldType, description: str) -> FieldSpec:
+    return FieldSpec(name, type, ATTACHMENT, "record", description)
+
+
+ATTACHMENT_FIELDS: tuple[FieldSpec, ...] = (
+    _attachment("url", "text", "the file's address (the key)"),
+    _attachment("page_url", "text", "the page that links it (a news article or a brief)"),
+    _attachment("page_title", "text", "that page's title"),
+    _attachment("page_published", "text", "that page's `published`"),
+    _attachment("file_name", "text", "the last segment of the file's URL, percent-decoded"),
+    _attachment("content_type", "text", "the Content-Type the server sent"),
+    _attachment(
+        "format", "text",
+        "what the bytes are, whatever the name says: `docx`, `doc`, `pdf`, `xlsx`, `xls`, "
+        "`text`, `html`, or another (`pptx`, `zip`, …) that no reader reads",
+    ),
+    _attachment("size", "integer", "bytes of the file"),
+    _attachment("sha256", "text", "of the file's bytes"),
+    _attachment("fetched_at", "text", "when the file was fetched, ISO 8601 UTC"),
+    _attachment(
+        "status", "text",
+        "`text` (read whole), `partial` (cut at a limit), `empty` (no text in it), `image-only` "
+        "(a scan without a text layer), `unreadable`, `too-large` or `unsupported`",
+    ),
+    _attachment("title", "text", "the document's own title (its metadata); null when it has none"),
+    _attachment("created", "text", "when the document was created, by its metadata, ISO 8601"),
+    _attachment("modified", "text", "when it was last saved, by its metadata, ISO 8601"),
+    _attachment("pages", "integer", "pages of a PDF, sheets of a workbook"),
+    _attachment(
+        "text", "text",
+        "plain text, one paragraph (or table row, cells tab-separated) per line; empty unless "
+        "`status` is `text` or `partial`",
+    ),
+    _attachment("method", "text", "the reader and its version, e.g. `pypdf 6.1.0`"),
+    _attachment("warnings", "list", "list: why the text is missing or partial, what was skipped"),
+    _attachment(
+        "provenance", "object",
+        "object: where each filled field came from (`PDF /Info /Title`, "
+        "`docProps/core.xml dcterms:created`, the reader for `text`)",
+    ),
+    _attachment(
+        "extractor_version", "text", "the version of the attachment readers that gave the text"
+    ),
+)  # fmt: skip
+
+ATTACHMENT_FIELD_NAMES = tuple(f.name for f in ATTACHMENT_FIELDS)
+ATTACHMENT_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in ATTACHMENT_FIELDS}
+
+
 def fields_for(kind: str | None) -> tuple[str, ...]:
-    """The exported fields, in order, for one kind or for both."""
+    """The exported fields, in order, for one kind or for both (news and briefs)."""
+    if kind == "attachment":
+        return ATTACHMENT_FIELD_NAMES
     if kind == "news":
         return COMMON_FIELDS + NEWS_FIELDS
     if kind == "brief":
@@ -269,12 +326,23 @@ README_TABLES = (
 )
 
 
-def markdown_table(names: tuple[str, ...]) -> str:
-    """The README table of the fields ``names``."""
-    rows = "".join(f"| `{name}` | {BY_NAME[name].description} |\n" for name in names)
+#: The README's table of an attachment's export record, after its line of introduction.
+ATTACHMENT_README_TABLE = (
+    "An attachment's text (`--kind attachment`) has:",
+    ATTACHMENT_FIELD_NAMES,
+)
+
+
+def markdown_table(names: tuple[str, ...], specs: dict[str, FieldSpec] = BY_NAME) -> str:
+    """The README table of the fields ``names`` (of ``specs``: a page's record by default)."""
+    rows = "".join(f"| `{name}` | {specs[name].description} |\n" for name in names)
     return _TABLE_HEAD + rows
 
 
 def readme_tables() -> str:
-    """The README's field tables, each after its line of introduction, as Markdown."""
-    return "\n".join(f"{intro}\n\n{markdown_table(names)}" for intro, names in README_TABLES)
+    """The README's field tables, each after its line of introduction, as Markdown: a page's
+    record, then an attachment's."""
+    tables = [f"{intro}\n\n{markdown_table(names)}" for intro, names in README_TABLES]
+    intro, names = ATTACHMENT_README_TABLE
+    tables.append(f"{intro}\n\n{markdown_table(names, ATTACHMENT_BY_NAME)}")
+    return "\n".join(tables)

@@ -449,6 +449,7 @@ def test_json_output(archive_path: Path, db: Database) -> None:
     assert [h["url"] for h in hits] == [h.url for h in search(db, "简报", limit=5)]
     assert list(hits[0]) == [
         "url", "kind", "title", "published", "department", "source", "score", "snippet",
+        "attached_to", "attached_to_title",
     ]  # fmt: skip
     assert any("⟦简报⟧" in h["snippet"] for h in hits)
 
@@ -468,7 +469,9 @@ def test_csv_output(archive_path: Path) -> None:
     result = run("search", "--db", str(archive_path), "3+1", "--format", "csv", "--limit", "3")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout_bytes.decode().split("\r\n")
-    assert lines[0] == "url,kind,title,published,department,source,score,snippet"
+    assert lines[0] == (
+        "url,kind,title,published,department,source,score,snippet,attached_to,attached_to_title"
+    )
     assert len([line for line in lines[1:] if line]) == 3
 
 
