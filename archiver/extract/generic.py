@@ -58,8 +58,14 @@ from archiver.extract.generic_meta import (
     read_enp,
     read_meta,
     title_hints,
+    title_texts,
 )
-from archiver.extract.generic_score import SKIPPED_TAGS, Stats, is_hidden, score_tree
+from archiver.extract.generic_score import (
+    SKIPPED_TAGS,
+    Stats,
+    is_hidden,
+    score_page,
+)
 from archiver.extract.layout import page_title
 from archiver.extract.text import (
     Element,
@@ -125,17 +131,18 @@ def extract_generic(html: str, url: str) -> GenericArticle:
 
     # The whole document (its head is skipped): a page whose markup closes <body> early
     # has its article after it.
-    stats = score_tree(root)
     title_el = root.find(".//title")
     title_text = normalise_space(text_of(title_el)) if title_el is not None else ""
-    site_names = [meta[k] for k in ("sitename", "og:site_name") if meta.get(k)]
     hints = title_hints(meta, enp, title_text)
-    candidates = [h for h in headings(root, site_names, hints) if _free(h.element, stats)]
+    stats, marked, by_text = score_page(root, title_texts(hints))
+    site_names = [meta[k] for k in ("sitename", "og:site_name") if meta.get(k)]
+    found = headings(marked, site_names, hints, by_text)
+    candidates = [h for h in found if _free(h.element, stats)]
     heading = matched_heading(candidates, hints)
 
     overall = best_container(stats)
     body_el = overall
-    if heading is not None and heading.element in stats:
+    if heading is not None:
         body_el = anchored_container(stats, heading.element, overall)
     if body_el is not None:
         body_el = grow(body_el, stats)

@@ -14,6 +14,7 @@ from archiver.extract.generic_score import (
     candidate,
     holds_prose,
     is_hidden,
+    span_of,
 )
 from archiver.extract.links import ATTACHMENT_EXTENSIONS
 from archiver.extract.text import Element, drop_element, element_text, is_chrome_line
@@ -54,9 +55,8 @@ def best_container(
             return None
         lo, hi = w.order, w.order + w.size
     skip_lo = skip_hi = -1
-    if after is not None and after in stats:
-        skip_lo = stats[after].order
-        skip_hi = skip_lo + stats[after].size
+    if after is not None:
+        skip_lo, skip_hi = span_of(after, stats)
     best, best_score = None, 0.0
     for el, s in stats.items():  # children before parents
         if lo <= s.order < hi and s.order + s.size > skip_hi and s.score > best_score:
@@ -77,6 +77,8 @@ def anchored_container(
     modal; its heading is where the article is."""
     top = stats[overall].score if overall is not None else 0.0
     floor = max(_ANCHOR_MIN, _ANCHOR_SHARE * top)
+    if span_of(title, stats) == (-1, -1):
+        return overall
     for ancestor in title.iterancestors():
         if ancestor not in stats:
             continue
@@ -177,7 +179,7 @@ def drop_lead(body: Element, stats: dict[Element, Stats], heading: Element | Non
     """Remove, in place, what precedes the article's first paragraph inside the body: the
     heading and what comes before it, then byline, breadcrumb and widget lines."""
     first_prose = stats[body].first_prose
-    if heading is not None and _inside(heading, body) and _order(heading, stats) < first_prose:
+    if heading is not None and _inside(heading, body) and span_of(heading, stats)[0] < first_prose:
         el = heading
         while el is not body:
             parent = el.getparent()
@@ -201,15 +203,6 @@ def drop_lead(body: Element, stats: dict[Element, Stats], heading: Element | Non
             end = s.order + s.size
     for el in doomed:
         drop_element(el)
-
-
-def _order(el: Element, stats: dict[Element, Stats]) -> int:
-    # The place of ``el`` in document order (of its nearest scored ancestor for a leaf).
-    for node in (el, *el.iterancestors()):
-        s = stats.get(node)
-        if s is not None:
-            return s.order
-    return 0
 
 
 def _is_lead_line(text: str) -> bool:

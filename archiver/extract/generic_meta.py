@@ -4,13 +4,13 @@ ENP's ``enpproperty`` comment) and which of its headings is the article's."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from archiver.extract.dates import to_iso_datetime
 from archiver.extract.generic_byline import LINE_LABELS
-from archiver.extract.generic_score import Stats
+from archiver.extract.generic_score import Stats, span_of
 from archiver.extract.labels import has_label
 from archiver.extract.text import BLOCK_TAGS, Element, element_text, normalise_space, text_lines
 
@@ -95,37 +95,47 @@ class Heading:
 
 
 def headings(
-    root: Element, site_names: Sequence[str] = (), hints: Sequence[str] = ()
+    marked: Iterable[Element],
+    site_names: Sequence[str] = (),
+    hints: Sequence[str] = (),
+    by_text: Collection[Element] = (),
 ) -> list[Heading]:
-    """The page's possible headings in document order: ``h1``–``h3``, elements whose
+    """The page's possible headings, in document order, among the ``marked`` elements
+    (:func:`~archiver.extract.generic_score.score_page`; ``by_text``: those marked for
+    their text): ``h1``–``h3``, elements whose
     class or id names a title, bold or large text, and any text that is exactly one of
     the declared titles ``hints`` (old table layouts style a plain ``<span>``), each
     holding a short line of text that is not a site name. A heading block that also
     holds the byline counts by its first line; a bold or plain line by the widest
     element holding only it."""
-    exact = {_squash(hint) for hint in hints if len(_squash(hint)) >= _BOLD_MIN}
-    shortest = min(map(len, exact), default=0)
-    plain = _plain_titles(root, exact)
+    exact = title_texts(hints)
     found: list[Heading] = []
-    for el in root.iter():
+    seen: set[Element] = set()
+    for el in marked:
+        if el in seen:
+            continue
+        seen.add(el)
         tag = el.tag
-        rank, marked = _HEADING_RANK.get(tag, 0), True  # (comments' tags are functions)
+        rank, marked_up = _HEADING_RANK.get(tag, 0), True
         if not rank:
             words = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if _might_name_title(words) and _TITLE_TOKEN.search(words):
-                if tag in ("a", "body", "html"):
-                    continue
+            if _TITLE_TOKEN.search(words) and tag not in ("a", "body", "html"):
                 rank = _CLASS_TITLE_RANK
             elif tag in _BOLD_TAGS and _emphasised(el):
-                rank, marked = _STYLED_RANK, False
-            elif exact and (el in plain or _text_is(el.text, exact, shortest)):
-                rank, marked = _STYLED_RANK, False
+                rank, marked_up = _STYLED_RANK, False
+            elif el in by_text and _squash(element_text(el)) in exact:
+                rank, marked_up = _STYLED_RANK, False
             else:
                 continue
-        heading = _heading(el, rank, marked, site_names)
+        heading = _heading(el, rank, marked_up, site_names)
         if heading is not None:
             found.append(heading)
     return found
+
+
+def title_texts(hints: Sequence[str]) -> frozenset[str]:
+    """The declared titles, whitespace removed, long enough to find as a plain line."""
+    return frozenset(_squash(hint) for hint in hints if len(_squash(hint)) >= _BOLD_MIN)
 
 
 def _heading(el: Element, rank: int, marked: bool, site_names: Sequence[str]) -> Heading | None:
@@ -140,29 +150,6 @@ def _heading(el: Element, rank: int, marked: bool, site_names: Sequence[str]) ->
             return None  # (bold words inside a sentence)
         el = _widest(el)
     return Heading(el, text, rank)
-
-
-def _might_name_title(words: str) -> bool:
-    # (A cheap test before the regex: most class names name no title.)
-    return "it" in words or "IT" in words or "bt" in words or "BT" in words or "ead" in words
-
-
-def _text_is(text: str | None, texts: set[str], shortest: int) -> bool:
-    return text is not None and len(text) >= shortest and _squash(text) in texts
-
-
-def _plain_titles(root: Element, texts: set[str]) -> set[Element]:
-    # VSB's old templates write the title after a <script> inside a plain <span>: the
-    # element whose script's tail is a declared title, and all of whose text it is.
-    found = set()
-    if texts:
-        shortest = min(map(len, texts))
-        for script in root.iter("script"):
-            owner = script.getparent()
-            if owner is not None and _text_is(script.tail, texts, shortest):
-                if _squash(element_text(owner)) in texts:
-                    found.add(owner)
-    return found
 
 
 def _emphasised(el: Element) -> bool:
@@ -277,17 +264,13 @@ def heading_before(
     own = stats[body]
     best: Heading | None = None
     for heading in candidates:
-        s = stats.get(heading.element)
-        if s is None or s.order >= own.order + own.size or s.closed or s.blocked:
-            continue
-        if s.order > own.first_prose:
-            continue
+        start = span_of(heading.element, stats)[0]
+        if start < 0 or start >= own.order + own.size or start > own.first_prose:
+            continue  # hidden, after the body, or after its first paragraph
         if not any(a in scope for a in heading.element.iterancestors()):
             continue
         if best is None or heading.rank >= best.rank:
             best = heading
-    if best is None:
-        s = stats.get(h1s[0].element) if len(h1s) == 1 else None
-        if s is not None and s.order < own.order:
-            best = h1s[0]
+    if best is None and len(h1s) == 1 and 0 <= span_of(h1s[0].element, stats)[0] < own.order:
+        best = h1s[0]
     return best

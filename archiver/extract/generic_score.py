@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from archiver.extract.generic_names import NEVER_FURNITURE, furniture_names
 from archiver.extract.text import BLOCK_TAGS, SKIP_TAGS, Element
 
 # Sentence punctuation: prose has it, menus, headings and dates rarely do.
@@ -48,23 +49,9 @@ SKIPPED_TAGS = frozenset(SKIP_TAGS) | {"nav", "aside"}
 _UNIT_TAGS = frozenset(BLOCK_TAGS)
 # Elements scored even when they hold no element: blocks and links.
 _OWN_STATS = _UNIT_TAGS | {"a"}
-# class/id words of regions that are not the article (readability's "unlikely candidates",
-# plus the pinyin names of Chinese templates), and of those that may well be.
-_UNLIKELY = frozenset(
-    """comment comments pinglun recommend recommends recommendation tuijian related relate
-    xgxw xgwz xgyd xgtj sidebar footer foot copyright share sharing bdshare fenxiang ad ads
-    advert adverts advertisement banner popup modal dialog login hot hotnews rank ranking
-    paihang nav navbar navigation menu breadcrumb breadcrumbs crumb crumbs pager pagination
-    paging sitemap toolbar tools tags keywords prevnext references reflist""".split()
-)
-_LIKELY = frozenset(
-    """article content main body text detail details post entry zoom editor story cont
-    con news artical wenzhang zhengwen""".split()
-)
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
-# Always themselves: never demoted by a class name.
-_NEVER_UNLIKELY = frozenset({"html", "body", "article", "main"})
 _NO_PROSE = 1 << 60
+# Tags that may hold a heading whatever their class: headings, bold and large text.
+_MARKED_TAGS = frozenset({"h1", "h2", "h3", "b", "strong", "font"})
 # A unit of prose: punctuated, and of at least this many characters.
 _PROSE_MIN = 20
 
@@ -120,56 +107,64 @@ def unit_weight(chars: int, links: int, punct: int) -> float:
     return -_LINK_COST * links - _UNIT_COST
 
 
-def unlikely(el: Element, memo: dict[tuple[str, str], bool] | None = None) -> bool:
-    """True when ``el``'s class or id names page furniture and nothing article-like.
-
-    A BEM name counts by its last element (``detail__recommend--wrapper`` is a recommend
-    box, whatever block it belongs to). ``memo`` caches the verdict per (class, id)."""
-    if el.tag in _NEVER_UNLIKELY:
-        return False
-    cls, ident = el.get("class") or "", el.get("id") or ""
-    if not cls and not ident:
-        return False
-    if memo is None:
-        return _unlikely_names(cls, ident)
-    verdict = memo.get((cls, ident))
-    if verdict is None:
-        verdict = memo[(cls, ident)] = _unlikely_names(cls, ident)
-    return verdict
-
-
-def _unlikely_names(cls: str, ident: str) -> bool:
-    names = cls.split()
-    if ident:
-        names.append(ident)
-    bad = good = False
-    for name in names:
-        for token in _TOKEN_SPLIT.split(name.rsplit("__", 1)[-1].lower()):
-            if token in _UNLIKELY:
-                bad = True
-            elif token in _LIKELY:
-                good = True
-    return bad and not good
-
-
 def score_tree(page: Element) -> dict[Element, Stats]:
     """:class:`Stats` of every visible element of ``page`` (skipped ones are absent)."""
-    elements, skipped = _visible_elements(page)
-    stats = _score(elements, skipped, frozenset())
+    return score_page(page)[0]
+
+
+def score_page(
+    page: Element, titles: frozenset[str] = frozenset()
+) -> tuple[dict[Element, Stats], list[Element], set[Element]]:
+    """:func:`score_tree`, and in the same walk the elements that may be the heading, in
+    document order: ``h1``–``h3``, ``b``/``strong``/``font``, elements with a class or
+    id that may name a title, and elements whose text (or a script's tail inside them)
+    is one of ``titles`` (declared titles, whitespace removed; the last item: those
+    found so). Sparing a second walk over every element matters: this is the
+    extractor's hot path."""
+    elements, skipped = visible_elements(page)
+    marks = _Marks(titles)
+    stats = _score(elements, skipped, frozenset(), marks)
     # Unclosed tags can make a region named like furniture wrap the whole page: such a
     # region is not furniture.
-    top = stats.get(page)
+    top = stats.get(elements[0]) if elements else None
     wrappers = frozenset(
         el for el, s in stats.items() if s.named and top is not None and s.chars * 2 > top.chars
     )
     if wrappers:
-        stats = _score(elements, skipped, wrappers)
-    return stats
+        stats = _score(elements, skipped, wrappers, None)
+    marks.found.reverse()
+    return stats, marks.found, marks.by_text
 
 
-def _visible_elements(page: Element) -> tuple[list[Element], set[Element]]:
-    # The elements in document order, without what is inside a skipped or hidden one (a
-    # fifth of a page: navigation, icons, hidden menus), and the set of those skipped.
+class _Marks:
+    """Collects the elements that may be the heading while :func:`_score` walks."""
+
+    __slots__ = ("titles", "firsts", "found", "by_text")
+
+    def __init__(self, titles: frozenset[str]) -> None:
+        self.titles = titles
+        self.firsts = frozenset(title[0] for title in titles)
+        self.found: list[Element] = []
+        self.by_text: set[Element] = set()
+
+    def text(self, el: Element, text: str | None) -> None:
+        # (The first character is tested first: most texts start like no title.)
+        if text and self.titles:
+            stripped = text.lstrip()
+            if stripped[:1] in self.firsts and "".join(stripped.split()) in self.titles:
+                self.found.append(el)
+                self.by_text.add(el)
+
+    def names(self, el: Element, cls: str, ident: str) -> None:
+        words = f"{cls} {ident}"
+        if "it" in words or "IT" in words or "bt" in words or "BT" in words or "ead" in words:
+            self.found.append(el)
+
+
+def visible_elements(page: Element) -> tuple[list[Element], set[Element]]:
+    """The elements of ``page`` in document order, without what is inside a skipped or
+    hidden one (a fifth of a page: navigation, icons, hidden menus), and the set of
+    those skipped."""
     elements: list[Element] = []
     skipped: set[Element] = set()
     walker = etree.iterwalk(page, events=("start",))
@@ -185,7 +180,10 @@ def _visible_elements(page: Element) -> tuple[list[Element], set[Element]]:
 
 
 def _score(
-    elements: list[Element], skipped: set[Element], exempt: frozenset[Element]
+    elements: list[Element],
+    skipped: set[Element],
+    exempt: frozenset[Element],
+    marks: _Marks | None,
 ) -> dict[Element, Stats]:
     # Children before parents (reverse document order); each element pushes its sums and
     # its tail into its parent, so no element's children are iterated.
@@ -207,24 +205,39 @@ def _score(
             if p is not None:
                 p.size += 1
                 _add_inline(p, el.tail)
+                if marks is not None and tag == "script":
+                    marks.text(parent, el.tail)  # a title written after a script
             continue
+        if marks is not None and tag in _MARKED_TAGS:
+            marks.found.append(el)
         if s is None:
-            if not len(el) and tag not in _OWN_STATS and not el.get("class"):
-                # A plain leaf of inline text (most elements): its parent reads it.
+            if not len(el) and tag not in _UNIT_TAGS:
+                # A leaf of inline text or a link holding only text (most elements): its
+                # parent reads it, and it is no candidate, so it gets no stats.
                 if p is not None:
-                    p.size += 1
-                    _add_inline(p, el.text)
-                    _add_inline(p, el.tail)
+                    _read_leaf(el, tag, p, marks)
                 continue
             s = stats[el] = Stats()
         s.order = order
-        _add_inline(s, el.text)
+        text = el.text
+        _add_inline(s, text)
+        if marks is not None:
+            marks.text(el, text)
         if tag == "a":
             _as_link(s)
         elif tag in _UNIT_TAGS:
             _close_unit(el, s)
-        if el not in exempt and unlikely(el, memo):
-            s.closed = s.named = True
+        cls, ident = el.get("class"), el.get("id")
+        if cls or ident:
+            if el not in exempt and tag not in NEVER_FURNITURE:
+                key = (cls or "", ident or "")
+                verdict = memo.get(key)
+                if verdict is None:
+                    verdict = memo[key] = furniture_names(*key)
+                if verdict:
+                    s.closed = s.named = True
+            if marks is not None:
+                marks.names(el, cls or "", ident or "")
         if p is not None:
             p.size += s.size
             p.chars += s.chars
@@ -248,6 +261,24 @@ def _score(
         stats.pop(top, None)  # (only pushed into, above the page)
     _block_inside(elements, stats)
     return stats
+
+
+def _read_leaf(el: Element, tag: str, p: Stats, marks: _Marks | None) -> None:
+    p.size += 1
+    text = el.text
+    if tag == "a":
+        if text and not text.isspace():
+            size = len(text.strip())
+            p.links += size
+            p.inline_links += size
+    else:
+        _add_inline(p, text)
+        if marks is not None:
+            marks.text(el, text)
+            cls, ident = el.get("class"), el.get("id")
+            if cls or ident:
+                marks.names(el, cls or "", ident or "")
+    _add_inline(p, el.tail)
 
 
 def _add_inline(s: Stats, text: str | None) -> None:
@@ -310,6 +341,22 @@ def _block_inside(elements: list[Element], stats: dict[Element, Stats]) -> None:
         p = stats.get(parent) if parent is not None else None
         if p is not None and (p.blocked or p.closed):
             s.blocked = True
+
+
+def span_of(el: Element, stats: dict[Element, Stats]) -> tuple[int, int]:
+    """The places in document order that ``el`` spans (``start, end``). A leaf has no
+    stats of its own: it sits just after the start of its nearest scored ancestor.
+    ``(-1, -1)`` for an element in a skipped or hidden region."""
+    s = stats.get(el)
+    if s is not None:
+        return s.order, s.order + s.size
+    for ancestor in el.iterancestors():
+        a = stats.get(ancestor)
+        if a is not None:
+            return a.order + 1, a.order + 1
+        if ancestor.tag in SKIPPED_TAGS or is_hidden(ancestor):
+            break
+    return -1, -1
 
 
 def candidate(s: Stats) -> bool:
