@@ -260,7 +260,7 @@ def report(
     )
     header = (
         f"{'tool':<12} {'F1 genericset':>13} {'F1 fixtures':>11} {'dates right':>12} "
-        f"{'no date invented':>16} {'mean ms':>8} {'max ms':>8}"
+        f"{'no date invented':>16} {'mean ms':>8} {'max ms':>8} {'ms genericset':>13}"
     )
     print(header)
     print("-" * len(header))
@@ -271,11 +271,12 @@ def report(
         right, dated, none, undated = result.dates(fixtures)
         times = list(result.times_ms.values())
         mean_ms, max_ms = statistics.mean(times), max(times)
+        generic_ms = statistics.mean(result.times_ms[p.name] for p in generic) if generic else 0
         rows[result.tool] = (f1_generic, mean_ms, right / dated if dated else 1.0)
         print(
             f"{result.tool:<12} {f1_generic:>13.3f} {f1_fixtures:>11.3f} "
             f"{f'{right}/{dated}':>12} {f'{none}/{undated}':>16} {mean_ms:>8.2f} "
-            f"{max_ms:>8.1f}"
+            f"{max_ms:>8.1f} {generic_ms:>13.2f}"
         )
     ours = rows["ours"]
     print()
