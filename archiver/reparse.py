@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.extract import extract_document
+from archiver.extract.attachments import BoundedExtractor, Limits, file_name
 from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document, Kind
 from archiver.sites import SiteProfile, profile_for_url
 from archiver.store import Archive
@@ -102,3 +104,42 @@ def _warnings(row: dict[str, Any]) -> list[str]:
 
 def _provenance(row: dict[str, Any]) -> dict[str, str]:
     return dict(json.loads(str(row["provenance"] or "{}")))
+
+
+# -- attached documents ----------------------------------------------------------------------
+
+
+@dataclass
+class AttachmentReport:
+    """What re-reading the attached files did: files read, texts changed, statuses now."""
+
+    files: int = 0
+    changed: int = 0
+    failed: list[str] = field(default_factory=list)  # "url: reason"
+    statuses: Counter[str] = field(default_factory=Counter)
+    fields: Counter[str] = field(default_factory=Counter)
+
+
+def reparse_attachments(
+    archive: Archive, warc_dir: Path, *, limits: Limits | None = None, dry_run: bool = False
+) -> AttachmentReport:
+    """Read the text of every archived file again from its WARC capture, offline, with the
+    current readers (in a bounded worker, as a crawl does); store what changed."""
+    report = AttachmentReport()
+    with BoundedExtractor(limits) as extractor:
+        for row in archive.attachment_captures():
+            report.files += 1
+            try:
+                captured = read_capture(warc_dir, (row["warc_file"], row["warc_offset"]))
+            except (WarcError, OSError) as exc:
+                report.failed.append(f"{row['url']}: {exc}")
+                continue
+            text = extractor.extract(captured.body, file_name(row["url"]), row["content_type"])
+            sha256 = hashlib.sha256(captured.body).hexdigest()
+            changed = archive.save_reparsed_attachment(row["url"], text, sha256, dry_run=dry_run)
+            if text is not None:
+                report.statuses[text.status] += 1
+            if changed:
+                report.changed += 1
+                report.fields.update(changed)
+    return report

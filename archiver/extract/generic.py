@@ -125,12 +125,41 @@ def extract_generic(html: str, url: str) -> GenericArticle:
     """
     html = _WAYBACK_TOOLBAR.sub("", html or "")
     root = _whole_document(parse_html(html))
-    meta = read_meta(root)
-    enp = read_enp(html)
+    meta, enp = read_meta(root), read_enp(html)
+    page = _locate(root, meta, enp)
+    heading_el = page.heading.element if page.heading is not None else None
+    # (The byline is read before the body is cleaned of it.)
+    reading = _Reading(meta, enp, ucap=_UCAP.search(html) is not None)
+    reading.byline = byline_lines(heading_el, page.heading.text if page.heading else "", page.body)
     article = GenericArticle()
+    _read_title(article, page.heading, meta, enp, root, page.site_names)
+    if page.body is not None:
+        reading.byline += lead_lines(page.body, heading_el)
+        reading.after = after_body_lines(page.body)
+        reading.body = _read_body(article, page.body, page.stats, heading_el)
+    _read_published(article, reading)
+    _read_source(article, reading)
+    if page.body is None:
+        article.parse_warnings.append("body: no element holds prose")
+    elif not article.body:
+        article.parse_warnings.append(f"body: {describe(page.body)} holds no text")
+    return article
 
-    # The whole document (its head is skipped): a page whose markup closes <body> early
-    # has its article after it.
+
+@dataclass
+class _Located:
+    """Where the article is on the page: the scores, the heading, the body element."""
+
+    stats: dict[Element, Stats]
+    heading: Heading | None
+    body: Element | None
+    site_names: list[str]
+
+
+def _locate(root: Element, meta: dict[str, str], enp: dict[str, str]) -> _Located:
+    """The heading the declared title names, the body near it (else the page's best),
+    else the heading before the body. The whole document is scored (its head is
+    skipped): a page whose markup closes <body> early has its article after it."""
     title_el = root.find(".//title")
     title_text = normalise_space(text_of(title_el)) if title_el is not None else ""
     hints = title_hints(meta, enp, title_text)
@@ -139,33 +168,14 @@ def extract_generic(html: str, url: str) -> GenericArticle:
     found = headings(marked, site_names, hints, by_text)
     candidates = [h for h in found if _free(h.element, stats)]
     heading = matched_heading(candidates, hints)
-
-    overall = best_container(stats)
-    body_el = overall
+    body = best_container(stats)
     if heading is not None:
-        body_el = anchored_container(stats, heading.element, overall)
-    if body_el is not None:
-        body_el = grow(body_el, stats)
+        body = anchored_container(stats, heading.element, body)
+    if body is not None:
+        body = grow(body, stats)
     if heading is None:
-        heading = heading_before(candidates, body_el, stats)
-
-    heading_el = heading.element if heading is not None else None
-    # (Read before the body is cleaned of its byline lines.)
-    reading = _Reading(meta, enp, ucap=_UCAP.search(html) is not None)
-    reading.byline = byline_lines(heading_el, heading.text if heading else "", body_el)
-    if body_el is not None:
-        reading.byline += lead_lines(body_el, heading_el)
-        reading.after = after_body_lines(body_el)
-    _read_title(article, heading, meta, enp, root, site_names)
-    if body_el is not None:
-        reading.body = _read_body(article, body_el, stats, heading)
-    _read_published(article, reading)
-    _read_source(article, reading)
-    if body_el is None:
-        article.parse_warnings.append("body: no element holds prose")
-    elif not article.body:
-        article.parse_warnings.append(f"body: {describe(body_el)} holds no text")
-    return article
+        heading = heading_before(candidates, body, stats)
+    return _Located(stats, heading, body, site_names)
 
 
 def _free(el: Element, stats: dict[Element, Stats]) -> bool:
@@ -197,14 +207,13 @@ def _read_title(
     root: Element,
     site_names: list[str],
 ) -> None:
+    """The heading's text, else the declared title (ArticleTitle, og:title, ENP), else
+    ``<title>`` without its site suffix."""
     if heading is not None:
         article.title = heading.text
         tag = heading.element.tag
-        article.provenance["title"] = (
-            f"generic:{tag}"
-            if tag in ("h1", "h2", "h3")
-            else (f"generic:{describe(heading.element)}")
-        )
+        named = tag if tag in ("h1", "h2", "h3") else describe(heading.element)
+        article.provenance["title"] = f"generic:{named}"
         return
     for name, rule in (("articletitle", "meta:ArticleTitle"), ("og:title", "meta:og:title")):
         if meta.get(name):
@@ -277,10 +286,10 @@ def _read_source(article: GenericArticle, r: _Reading) -> None:
 
 
 def _read_body(
-    article: GenericArticle, body: Element, stats: dict[Element, Stats], heading: Heading | None
+    article: GenericArticle, body: Element, stats: dict[Element, Stats], heading: Element | None
 ) -> list[str]:
     """Clean the body in place and fill the body fields; its lines."""
-    drop_lead(body, stats, heading.element if heading is not None else None)
+    drop_lead(body, stats, heading)
     strip_furniture(body, stats)
     clean_body(body)
     lines = drop_nav_lines(drop_chrome_lines(text_lines(body)))
