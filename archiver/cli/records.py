@@ -162,10 +162,12 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
 
     Reads only the archive and its WARC files, never the network. Reports how many records
     changed and, per field, how many times. The extractor version is recorded on each record.
+    The text of every archived attached document is read again too, with the same limits as
+    in a crawl, and the texts that changed are counted.
     """
     from archiver import config
     from archiver.cli.profiles import site_profiles
-    from archiver.reparse import reparse_archive
+    from archiver.reparse import reparse_archive, reparse_attachments
     from archiver.store.lock import LockedError, crawl_lock
 
     folder = warc_dir or db.parent / "warc"
@@ -181,6 +183,7 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
                 cited_hosts=config.cited_hosts_override(),
                 dry_run=dry_run,
             )
+            files = reparse_attachments(archive, folder, dry_run=dry_run)
     except LockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     summary = {
@@ -189,6 +192,12 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
         "skipped_without_capture": report.skipped,
         "failed": report.failed,
         "fields": dict(report.fields.most_common()),
+        "attachments": {
+            "files": files.files,
+            "changed": files.changed,
+            "statuses": dict(sorted(files.statuses.items())),
+            "failed": files.failed,
+        },
         "dry_run": dry_run,
     }
     if as_json:
@@ -202,7 +211,12 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
             click.echo(f"  {name:<20}{n:>6}")
         if report.skipped:
             click.echo(f"skipped {report.skipped} records without a capture")
-        for failure in report.failed:
+        statuses = ", ".join(f"{n} {status}" for status, n in sorted(files.statuses.items()))
+        click.echo(
+            f"re-read {files.files} attached files: {files.changed} texts {verb}"
+            + (f" ({statuses})" if statuses else "")
+        )
+        for failure in report.failed + files.failed:
             click.echo(f"failed  {failure}", err=True)
-    if report.failed:
+    if report.failed or files.failed:
         sys.exit(EXIT_FAILED)
