@@ -28,7 +28,9 @@ Measures, per tool:
 - time: each tool makes one untimed pass over all pages (its answers are the ones
   checked), then ``--repeat`` timed passes, tools taking turns pass by pass; a page's time
   is the median of its passes, a tool's the mean and maximum over pages. Every tool reads
-  the same decoded ``str``.
+  the same decoded ``str``. Time is the process's CPU time (``time.process_time_ns``):
+  on a shared machine wall time also counts the other processes' turns, and the ratio
+  between tools is what carries from one machine to another.
 
 Settings: ours as the crawl calls it (``extract_generic(html, url)``). trafilatura
 ``bare_extraction(html, url=url, with_metadata=True, favor_precision=False,
@@ -238,9 +240,9 @@ def measure(tools: Sequence[Tool], pages: Sequence[Page], repeat: int) -> list[R
         for i in order:
             tool = tools[i]
             for page in pages:
-                start = time.perf_counter_ns()
+                start = time.process_time_ns()
                 tool.run(page.html, page.url)
-                elapsed = (time.perf_counter_ns() - start) / 1e6
+                elapsed = (time.process_time_ns() - start) / 1e6
                 samples.setdefault((tool.name, page.name), []).append(elapsed)
     for result in results:
         result.times_ms = {p.name: statistics.median(samples[(result.tool, p.name)]) for p in pages}
