@@ -10,7 +10,6 @@ and the title, date, source and body it must give; the benchmark
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,9 @@ from archiver.extract.generic import GenericArticle, extract_generic
 from archiver.extract.generic_byline import document_date
 from archiver.extract.generic_meta import match_strength, meta_datetime
 from archiver.extract.text import parse_html
+from tests.fixtures import PAGES as ALL_PAGES  # noqa: E402
 
-PAGES = Path(__file__).parent / "fixtures" / "pages" / "generic"
+PAGES = ALL_PAGES / "generic"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (PAGES / "expected.json").read_text(encoding="utf-8")
 )
