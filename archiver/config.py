@@ -16,6 +16,12 @@ from archiver import __version__
 PROJECT_HOME = "https://github.com/edu-news-archiver/edu-news-archiver"
 USER_AGENT = f"edu-news-archiver/{__version__} (+{PROJECT_HOME})"
 
+#: How large a page (list, article, brief, robots.txt, a web-archive reply) and an attachment
+#: may be, decoded: real pages are under 1 MB, scanned attachments can be tens of MB. The crawl
+#: stops a download or a decompression there; reading a stored capture back decodes no more.
+PAGE_MAX_BYTES = 4 * 2**20
+FILE_MAX_BYTES = 100 * 2**20
+
 DEFAULT_DB = Path("data") / "archive.db"
 ENV_DB = "ARCHIVER_DB"
 ENV_BUREAU_HOSTS = "ARCHIVER_BUREAU_HOSTS"

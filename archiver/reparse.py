@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver.config import PAGE_MAX_BYTES
 from archiver.extract import extract_document
 from archiver.extract.attachments import BoundedExtractor, Limits, file_name
 from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document, Kind
 from archiver.sites import SiteProfile, profile_for_url
-from archiver.store import Archive
+from archiver.store import Archive, RefusedCopy
 from archiver.webarchive.warc import WarcError, read_capture
 
 
@@ -50,7 +51,9 @@ def reparse_archive(
             continue
         report.records += 1
         try:
-            captured = read_capture(warc_dir, (row["warc_file"], row["warc_offset"]))
+            # a page, so a page's limit: a capture that decodes to more is a bomb, not read
+            where = (row["warc_file"], row["warc_offset"])
+            captured = read_capture(warc_dir, where, max_bytes=PAGE_MAX_BYTES)
         except (WarcError, OSError) as exc:
             report.failed.append(f"{row['url']}: {exc}")
             continue
@@ -63,7 +66,11 @@ def reparse_archive(
             captured.body, row["url"], row["content_type"], kind=kind, cited_hosts=hosts
         )
         _keep_crawl_facts(doc, row)
-        changed = archive.save_reparsed(doc, dry_run=dry_run)
+        try:
+            changed = archive.save_reparsed(doc, dry_run=dry_run)
+        except RefusedCopy as exc:  # the stored record stays as it is
+            report.failed.append(str(exc))
+            continue
         if changed:
             report.changed += 1
             report.fields.update(changed)

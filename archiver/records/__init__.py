@@ -13,6 +13,8 @@ from typing import Literal
 from archiver.records.attachments import AttachmentText
 
 Kind = Literal["news", "brief"]
+#: What a failed page was asked for as: a section list, an article, a brief, an attachment.
+FailedKind = Literal["list", "news", "brief", "file"]
 BriefStatus = Literal["live", "archived", "unavailable"]
 CitationHow = Literal["link", "text"]
 
@@ -130,6 +132,18 @@ class NotModified:
 
     url: str
     at: str
+
+
+@dataclass
+class PageFailed:
+    """A page asked for that the crawl could not archive, and why: counted as a failure of
+    the run and named in the log (robots.txt refusals are not failures; local faults are no
+    page's)."""
+
+    url: str
+    reason: str  # one line: "HTTP 500", "the response is larger than 4 MiB, the limit", …
+    kind: FailedKind
+    at: str  # ISO 8601 UTC
 
 
 @dataclass

@@ -23,13 +23,19 @@ from __future__ import annotations
 
 from archiver.store.attachments import Attachments
 from archiver.store.db import BUSY_TIMEOUT, ArchiveError, utc_now
-from archiver.store.documents import CONTENT_COLUMNS, Documents, SaveOutcome, document_row
+from archiver.store.documents import (
+    CONTENT_COLUMNS,
+    Documents,
+    RefusedCopy,
+    SaveOutcome,
+    document_row,
+)
 from archiver.store.reads import Filters, Reads
 from archiver.store.runs import Runs
 
 __all__ = [
-    "BUSY_TIMEOUT", "CONTENT_COLUMNS", "Archive", "ArchiveError", "Filters", "SaveOutcome",
-    "document_row", "utc_now",
+    "BUSY_TIMEOUT", "CONTENT_COLUMNS", "Archive", "ArchiveError", "Filters", "RefusedCopy",
+    "SaveOutcome", "document_row", "utc_now",
 ]  # fmt: skip
 
 

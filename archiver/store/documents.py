@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from archiver.records import Document, News
+from archiver.records.checks import lost_content, page_problem
 from archiver.records.fields import FIELDS
 from archiver.store.db import ArchiveDB, ArchiveError, utc_now
 from archiver.store.tables import (
@@ -33,6 +34,11 @@ STORE_COLUMNS = tuple(f.name for f in FIELDS if f.source == "store")
 
 #: A brief read from a better place is never replaced by one read from a worse place.
 _STATUS_RANK = {"live": 2, "archived": 1, "unavailable": 0}
+
+
+class RefusedCopy(ArchiveError):
+    """A copy of a page that must not be stored: it is no page (an error or maintenance page,
+    not HTML), or it lost the title or body of the stored copy, which is kept."""
 
 
 def document_row(doc: Document) -> dict[str, Any]:
@@ -66,6 +72,18 @@ def _cites(doc: Document) -> list[tuple[str, str]]:
     return [(c.url, c.how) for c in doc.cites] if isinstance(doc, News) else []
 
 
+def _refuse_no_page(doc: Document) -> None:
+    problem = page_problem(doc)
+    if problem is not None:
+        raise RefusedCopy(f"{doc.url}: {problem}")
+
+
+def _refuse_worse(url: str, row: dict[str, Any], old: dict[str, Any] | None) -> None:
+    lost = lost_content(row, old) if old is not None else None
+    if lost is not None:
+        raise RefusedCopy(f"{url}: {lost}")
+
+
 class Documents(ArchiveDB):
     """Saving records and what belongs to them: versions, sections, citations, files."""
 
@@ -74,17 +92,21 @@ class Documents(ArchiveDB):
 
         A changed record becomes a new version; the old versions are kept. A brief whose
         status is worse than the stored one (``unavailable`` over ``archived`` over ``live``)
-        does not replace the stored copy: the outcome is ``"kept"``.
+        does not replace the stored copy: the outcome is ``"kept"``. A record that is no page,
+        or that lost the stored copy's title or body, raises :class:`RefusedCopy` and
+        changes nothing.
         """
         row = document_row(doc)
         now = row["fetched_at"] or utc_now()
         cites = _cites(doc)
+        _refuse_no_page(doc)
         with self._write():
             old = self._row(doc.url)
             if old is not None and _STATUS_RANK.get(row["status"] or "", 3) < _STATUS_RANK.get(
                 old["status"] or "", 3
             ):
                 return "kept"
+            _refuse_worse(doc.url, row, old)
             if old is None:
                 outcome: SaveOutcome = "new"
                 row.update(first_seen_at=now, changed_at=now, version=1)
@@ -144,13 +166,17 @@ class Documents(ArchiveDB):
         """Replace a record's extracted fields in place (same capture, so no new version).
 
         Returns the names of the fields that changed; with ``dry_run`` nothing is written.
+        Raises :class:`RefusedCopy` when the new record is no page or lost the stored title or
+        body (a regressed extractor never empties an archive).
         """
         row = document_row(doc)
         cites = _cites(doc)
+        _refuse_no_page(doc)
         with self._write():
             old = self._row(doc.url)
             if old is None:
                 raise ArchiveError(f"{doc.url} is not in the archive")
+            _refuse_worse(doc.url, row, old)
             capture = doc.capture
             if capture is not None and (old["warc_file"], old["warc_offset"]) != (
                 capture.warc_file,

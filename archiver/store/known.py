@@ -86,6 +86,29 @@ class ArchivedPages:
                 cited.append(brief_url)
         return cited
 
+    def unrecorded_briefs(self) -> list[tuple[str, str]]:
+        """(citing article, brief) for every cited brief the archive has no record of, each brief
+        once: work a crawl stopped before it was done (killed while the briefs were in flight)."""
+        rows = self._conn.execute(
+            f"SELECT min(c.news_url), c.brief_url FROM {CITATIONS} c WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {DOCUMENTS} d WHERE d.url = c.brief_url) "
+            "GROUP BY c.brief_url ORDER BY c.brief_url"
+        )
+        return [(news_url, brief_url) for news_url, brief_url in rows]
+
+    def unarchived_files(self, *, images: bool = False) -> list[tuple[str, str]]:
+        """(article, file) for every attachment (and, with ``images``, body image) of a stored
+        article that was never archived: a crawl stopped before it, or its fetch failed."""
+        columns = ("attachments", "images") if images else ("attachments",)
+        found: list[tuple[str, str]] = []
+        for column in columns:
+            found += self._conn.execute(
+                f"SELECT d.url, j.value FROM {DOCUMENTS} d, json_each(d.{column}) j "
+                f"WHERE d.kind = 'news' AND json_valid(d.{column}) AND NOT EXISTS "
+                f"(SELECT 1 FROM {FILES} f WHERE f.url = j.value) ORDER BY d.url, j.key"
+            ).fetchall()
+        return list(dict.fromkeys((str(n), str(f)) for n, f in found))
+
     def list_walked(self, start_url: str) -> bool:
         """Whether the section list starting at ``start_url`` was ever walked to its end."""
         return self._exists(f"SELECT 1 FROM {LIST_WALKS} WHERE start_url = ?", start_url)

@@ -43,6 +43,7 @@ from archiver.webarchive.warc_types import (
     CapturedResponse,
     CaptureMismatch,
     CaptureRef,
+    CaptureTooLarge,
     Headers,
     WarcError,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "WARC_FORMAT",
     "CaptureMismatch",
     "CaptureRef",
+    "CaptureTooLarge",
     "CapturedResponse",
     "Headers",
     "WarcError",

@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import BufferedReader
 from warcio.timeutils import iso_date_to_datetime
 
+from archiver.config import FILE_MAX_BYTES
 from archiver.webarchive.warc_types import (
     SUFFIX,
     CapturedResponse,
     CaptureMismatch,
     CaptureRef,
+    CaptureTooLarge,
     WarcError,
 )
 
@@ -48,13 +49,17 @@ class WarcScan:
         return self.good_bytes < self.size
 
 
-def read_capture(folder: Path, ref: CaptureRef | tuple[str, int]) -> CapturedResponse:
+def read_capture(
+    folder: Path, ref: CaptureRef | tuple[str, int], *, max_bytes: int = FILE_MAX_BYTES
+) -> CapturedResponse:
     """The response record at ``ref``, its digests verified.
 
     With a :class:`CaptureRef` the payload must also hash to ``ref.payload_sha256``; a
     ``(warc_file, offset)`` pair is checked against the record's own digests only. Raises
     :class:`CaptureMismatch` when the bytes were altered, :class:`WarcError` when there is no
-    whole response record at that offset.
+    whole response record at that offset, :class:`CaptureTooLarge` when the payload, or the
+    body it decodes to, is over ``max_bytes`` (decoding stops there: a decompression bomb
+    costs no more memory than the limit).
     """
     warc_file, offset = (ref.warc_file, ref.offset) if isinstance(ref, CaptureRef) else ref
     if Path(warc_file).name != warc_file:
@@ -63,7 +68,7 @@ def read_capture(folder: Path, ref: CaptureRef | tuple[str, int]) -> CapturedRes
         with (Path(folder) / warc_file).open("rb") as stream:
             stream.seek(offset)
             records = ArchiveIterator(stream, check_digests=True)
-            capture = _next_response(records, warc_file, only_first=True)
+            capture = _next_response(records, warc_file, max_bytes, only_first=True)
     except OSError as exc:
         raise WarcError(f"{warc_file}@{offset}: {exc}") from exc
     if capture is None:
@@ -81,24 +86,25 @@ def warc_files(folder: Path) -> list[Path]:
     return sorted(Path(folder).glob(f"*{SUFFIX}"), key=lambda p: (_start_of(p.name), p.name))
 
 
-def iter_responses(folder: Path) -> Iterator[CapturedResponse]:
+def iter_responses(folder: Path, *, max_bytes: int = FILE_MAX_BYTES) -> Iterator[CapturedResponse]:
     """Every response record of every WARC file in ``folder``, in the order written.
 
     A file that ends inside a record (a killed crawl) yields the records before it and a
     warning. A record whose digests do not match raises :class:`CaptureMismatch`; damage
-    anywhere but the tail raises :class:`WarcError`.
+    anywhere but the tail raises :class:`WarcError`; a record over ``max_bytes``, stored or
+    decoded, :class:`CaptureTooLarge`.
     """
     for path in warc_files(folder):
-        yield from _file_responses(path)
+        yield from _file_responses(path, max_bytes)
 
 
-def _file_responses(path: Path) -> Iterator[CapturedResponse]:
+def _file_responses(path: Path, max_bytes: int) -> Iterator[CapturedResponse]:
     size = path.stat().st_size
     with path.open("rb") as stream:
         records = ArchiveIterator(stream, check_digests=True)
         while True:
             try:
-                capture = _next_response(records, path.name)
+                capture = _next_response(records, path.name, max_bytes)
                 # warcio reads a last record whose gzip trailer is missing; repair() would cut
                 # it, and its writer never returned a ref for it, so it does not count here.
                 if capture and capture.ref.offset + capture.ref.length >= size:
@@ -117,9 +123,20 @@ def _check_last_member(path: Path, offset: int) -> None:
     with path.open("rb") as stream:
         stream.seek(offset)
         inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        inflate.decompress(stream.read())
+        for _chunk in _inflated(inflate, stream.read()):
+            pass  # only whether the member ends matters, never its size in memory
     if not inflate.eof:
         raise _Unreadable(offset)
+
+
+def _inflated(inflate: Any, data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """What ``inflate`` makes of ``data``, at most ``chunk`` bytes at a time."""
+    out = inflate.decompress(data, chunk)
+    while out:
+        yield out
+        if inflate.eof or not inflate.unconsumed_tail:
+            return
+        out = inflate.decompress(inflate.unconsumed_tail, chunk)
 
 
 class _Unreadable(WarcError):
@@ -131,13 +148,13 @@ class _Unreadable(WarcError):
 
 
 def _next_response(
-    records: ArchiveIterator, warc_file: str, only_first: bool = False
+    records: ArchiveIterator, warc_file: str, max_bytes: int, only_first: bool = False
 ) -> CapturedResponse | None:
     """The next response record of ``records`` (or None), read whole and checked."""
     try:
         for record in records:
             if record.rec_type == "response":
-                return _capture(record, records, warc_file)
+                return _capture(record, records, warc_file, max_bytes)
             if only_first:
                 return None
     except WarcError:
@@ -152,10 +169,19 @@ def _in_truncated_tail(path: Path, offset: int) -> bool:
     return tail.truncated and offset >= tail.good_bytes
 
 
-def _capture(record: Any, records: ArchiveIterator, warc_file: str) -> CapturedResponse:
+def _capture(
+    record: Any, records: ArchiveIterator, warc_file: str, max_bytes: int
+) -> CapturedResponse:
     """Read ``record`` (the current one of ``records``) whole and check it."""
-    payload = record.raw_stream.read()
+    if record.length and record.length > max_bytes + (64 << 10):  # the HTTP head's allowance
+        raise CaptureTooLarge(
+            f"{warc_file}@{records.offset}: a record of {record.length:,} bytes, "
+            f"over the limit of {max_bytes:,}"
+        )
+    payload = record.raw_stream.read(max_bytes + 1)
     offset, length = records.get_record_offset(), records.get_record_length()
+    if len(payload) > max_bytes:
+        raise CaptureTooLarge(f"{warc_file}@{offset}: a payload over the limit of {max_bytes:,}")
     if len(payload) < record.payload_length:
         raise _Unreadable(offset)
     if record.digest_checker.passed is False:
@@ -179,13 +205,28 @@ def _capture(record: Any, records: ArchiveIterator, warc_file: str) -> CapturedR
         reason=reason,
         headers=list(http.headers),
         payload=payload,
-        body=_decode_content(payload, http.get_header("Content-Encoding")),
+        body=_decoded_body(payload, http.get_header("Content-Encoding"), max_bytes, warc_file),
         date=iso_date_to_datetime(date, tz_aware=True),
     )
 
 
-def _decode_content(payload: bytes, header: str | None) -> bytes:
-    """Undo the content codings of ``header`` (last applied, first undone), as Scrapy does.
+def _decoded_body(payload: bytes, header: str | None, max_bytes: int, warc_file: str) -> bytes:
+    try:
+        return _decode_content(payload, header, max_bytes)
+    except _TooLarge:
+        raise CaptureTooLarge(
+            f"{warc_file}: a body that decodes to more than {max_bytes:,} bytes "
+            "(a decompression bomb?)"
+        ) from None
+
+
+class _TooLarge(Exception):
+    """Decoding went past the limit."""
+
+
+def _decode_content(payload: bytes, header: str | None, max_bytes: int = FILE_MAX_BYTES) -> bytes:
+    """Undo the content codings of ``header`` (last applied, first undone), as Scrapy does,
+    never making more than ``max_bytes`` (:class:`_TooLarge`).
 
     A coding that cannot be undone leaves the body as it is, with a warning.
     """
@@ -194,34 +235,75 @@ def _decode_content(payload: bytes, header: str | None) -> bytes:
         if coding in ("", "identity"):
             continue
         try:
-            body = _undo(coding, body)
+            body = _undo(coding, body, max_bytes)
+        except _TooLarge:
+            raise
         except Exception as exc:  # zlib, brotli and zstd each raise their own errors
             logger.warning("cannot undo content coding %r (%s); body left coded", coding, exc)
             return body
     return body
 
 
-def _undo(coding: str, data: bytes) -> bytes:
-    """Decode one content coding: the ones Scrapy asks servers for (gzip, deflate, br, zstd)."""
-    if coding in ("gzip", "x-gzip", "deflate"):
-        # warcio's reader also takes raw deflate, and passes through data not coded at all.
-        reader = BufferedReader(BytesIO(data), decomp_type=coding.removeprefix("x-"))
-        return bytes(reader.read())
-    # warcio's own "br" fails with brotli 1.2, and it has no zstd: use the modules Scrapy uses.
+def _undo(coding: str, data: bytes, max_bytes: int) -> bytes:
+    """Decode one content coding: the ones Scrapy asks servers for (gzip, deflate, br, zstd),
+    in chunks, stopping past ``max_bytes``."""
+    if coding in ("gzip", "x-gzip"):
+        return _bounded(_inflate_chunks(data, zlib.MAX_WBITS | 16), max_bytes)
+    if coding == "deflate":
+        try:
+            return _bounded(_inflate_chunks(data, zlib.MAX_WBITS), max_bytes)
+        except zlib.error:  # raw deflate, as some servers send it
+            return _bounded(_inflate_chunks(data, -zlib.MAX_WBITS), max_bytes)
     if coding == "br":
-        try:
-            import brotli
-        except ImportError:
-            import brotlicffi as brotli
-
-        return bytes(brotli.decompress(data))
+        return _bounded(_unbrotli_chunks(data), max_bytes)
     if coding == "zstd":
-        try:
-            from compression import zstd  # Python 3.14+
-        except ImportError:
-            from backports import zstd
-        return bytes(zstd.decompress(data))
+        return _bounded(_unzstd_chunks(data), max_bytes)
     raise ValueError("unknown coding")
+
+
+def _bounded(chunks: Iterator[bytes], max_bytes: int) -> bytes:
+    out = BytesIO()
+    for chunk in chunks:
+        out.write(chunk)
+        if out.tell() > max_bytes:
+            raise _TooLarge
+    return out.getvalue()
+
+
+def _inflate_chunks(data: bytes, wbits: int) -> Iterator[bytes]:
+    # Several gzip members one after the other are one body (as gzip(1) reads them).
+    gzip_members = wbits > zlib.MAX_WBITS
+    while data:
+        inflate = zlib.decompressobj(wbits)
+        yield from _inflated(inflate, data)
+        if not inflate.eof:
+            raise zlib.error("incomplete or truncated stream")
+        data = inflate.unused_data if gzip_members else b""
+
+
+def _unbrotli_chunks(data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
+    # warcio's own "br" fails with brotli 1.2: the module Scrapy uses, a chunk at a time.
+    try:
+        import brotli
+    except ImportError:
+        import brotlicffi as brotli
+    decompressor = brotli.Decompressor()
+    out = decompressor.process(data, output_buffer_limit=chunk)
+    while out:
+        yield out
+        if decompressor.is_finished():
+            return
+        out = decompressor.process(b"", output_buffer_limit=chunk)
+
+
+def _unzstd_chunks(data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
+    try:
+        from compression import zstd  # Python 3.14+
+    except ImportError:
+        from backports import zstd
+    with zstd.ZstdFile(BytesIO(data)) as reader:
+        while out := reader.read(chunk):
+            yield out
 
 
 def _start_of(name: str) -> str:
@@ -246,7 +328,8 @@ def scan(path: Path) -> WarcScan:
             consumed += len(chunk)
             while chunk:
                 try:
-                    inflate.decompress(chunk)
+                    for _out in _inflated(inflate, chunk):
+                        pass  # the members' framing only; never their whole output at once
                 except zlib.error:
                     return WarcScan(Path(path), records, good, Path(path).stat().st_size)
                 if not inflate.eof:

@@ -18,6 +18,11 @@ class CaptureMismatch(WarcError):
     """The stored bytes are not the bytes that were captured (a digest does not match)."""
 
 
+class CaptureTooLarge(WarcError):
+    """A capture larger than the reader's limit, stored or once its content coding is undone
+    (a decompression bomb): not read."""
+
+
 @dataclass(frozen=True)
 class CaptureRef:
     """Where a response record lives: enough to read it back and prove it unchanged."""

@@ -16,6 +16,8 @@ from urllib.parse import quote, urlencode
 AVAILABILITY_API = "https://archive.org/wayback/available"
 CDX_API = "https://web.archive.org/cdx/search/cdx"
 REPLAY_ROOT = "https://web.archive.org/web/"
+#: The hosts the APIs and the replay live on: what a crawl asking the archive may fetch from.
+HOSTS = ("archive.org", "web.archive.org")
 
 _TIMESTAMP = re.compile(r"^\d{14}$")
 _REPLAY = re.compile(r"^https?://web\.archive\.org/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$")

@@ -44,6 +44,8 @@ def path(tmp_path: Path) -> Iterator[Path]:
             Brief(
                 url=BRIEF_URL,
                 site="kxfzg.bjedu.gov.cn",
+                title="工作简报",
+                body="简报正文",
                 status="archived",
                 capture=Capture("2026-11-28T10:00:05Z", 200, "cd" * 32),
             )
@@ -134,3 +136,18 @@ def test_a_missing_or_foreign_file_is_an_archive_error(tmp_path: Path) -> None:
     text.write_text("not a database, but long enough to be read as one " * 40)
     with pytest.raises(ArchiveError):
         ArchivedPages(text)
+
+
+def test_what_an_earlier_run_left_unfinished(path: Path) -> None:
+    with Archive.open(path) as archive:  # an article whose image and second file never came
+        later = news(f"{NEWS_URL}?2")
+        later.attachments = [FILE_URL, "https://xww.bucea.edu.cn/docs/b.doc"]
+        later.images = ["https://xww.bucea.edu.cn/img/1.jpg"]
+        archive.save_document(later)
+    with ArchivedPages(path) as pages:
+        # BRIEF_URL has a record; OTHER_BRIEF, cited by both articles, has none
+        assert pages.unrecorded_briefs() == [(NEWS_URL, OTHER_BRIEF)]
+        missing = (f"{NEWS_URL}?2", "https://xww.bucea.edu.cn/docs/b.doc")
+        assert pages.unarchived_files() == [missing]
+        image = (f"{NEWS_URL}?2", "https://xww.bucea.edu.cn/img/1.jpg")
+        assert pages.unarchived_files(images=True) == [missing, image]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from archiver.records import Capture, Citation
-from archiver.store import Archive, ArchiveError, Filters
+from archiver.store import Archive, ArchiveError, Filters, RefusedCopy
 from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
 
 
@@ -71,7 +71,9 @@ def test_a_worse_brief_never_replaces_a_better_one(
     archive: Archive, stored: str, incoming: str, outcome: str, kept_status: str
 ) -> None:
     archive.save_document(make_brief(stored))
-    assert archive.save_document(make_brief(incoming, body="")) == outcome
+    # a worse one is kept out even when it would lose nothing (its body is empty here)
+    incoming_brief = make_brief(incoming, body="" if outcome == "kept" else "简报正文")
+    assert archive.save_document(incoming_brief) == outcome
     (row,) = archive.records(Filters(kind="brief"))
     assert row["status"] == kept_status
 
@@ -233,3 +235,27 @@ def test_a_listing_before_its_article_is_kept_and_counted_once_archived(archive:
     (row,) = archive.records()
     assert set(row["sections"]) == {"头条新闻", "综合新闻"}
     assert archive.stats()["section"] == {"头条新闻": 1, "综合新闻": 1}
+
+
+def test_a_copy_that_is_no_page_is_never_stored(archive: Archive) -> None:
+    pdf = Capture("2026-12-01T00:00:00Z", 200, "00" * 32, content_type="application/pdf")
+    with pytest.raises(RefusedCopy, match="not an HTML page"):
+        archive.save_document(make_news(capture=pdf))
+    with pytest.raises(RefusedCopy, match="no title, date or body"):
+        archive.save_document(make_news(title=None, published=None, body=""))
+    assert list(archive.records()) == []
+
+
+@pytest.mark.parametrize(
+    ("lost", "what"), [({"body": ""}, "no body"), ({"title": None}, "no title")]
+)
+def test_a_good_copy_is_never_replaced_by_one_that_lost_its_text(
+    archive: Archive, lost: dict[str, object], what: str
+) -> None:
+    archive.save_document(make_news())
+    with pytest.raises(RefusedCopy, match=f"the new copy has {what}; the stored copy is kept"):
+        archive.save_document(make_news(**lost))
+    with pytest.raises(RefusedCopy, match=what):
+        archive.save_reparsed(make_news(**lost))  # nor by a regressed extractor
+    (row,) = archive.records()
+    assert (row["title"], row["body"], row["version"]) == (make_news().title, make_news().body, 1)

@@ -27,6 +27,7 @@ from archiver.crawl.capture import WarcCaptureMiddleware, warc_dir
 from archiver.webarchive.warc import (
     CaptureMismatch,
     CaptureRef,
+    CaptureTooLarge,
     WarcError,
     WarcWriter,
     iter_responses,
@@ -511,3 +512,74 @@ def test_middleware_settings(tmp_path: Path) -> None:
     assert writer.info["bureau-hosts"] == '["*.bjedu.gov.cn"]'
     assert writer.info["http-header-user-agent"] == "edu-news-archiver/test"
     assert writer.info["robots"] == "ignore"
+
+
+# -- decompression bombs ----------------------------------------------------------------------
+
+
+def test_a_stored_bomb_is_never_decoded_past_the_limit(writer: WarcWriter) -> None:
+    from tests.mockweb.hostile import gzip_bomb
+
+    bomb = gzip_bomb(900)  # 0.9 MB that would be 900 MiB
+    coded = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    ref = exchange(writer, "https://xww.bucea.edu.cn/bomb.htm", bomb, response_headers=coded)
+    small = exchange(writer, "https://xww.bucea.edu.cn/ok.htm", gzip.compress(HTML),
+                     response_headers=coded)  # fmt: skip
+    writer.close()
+    with pytest.raises(CaptureTooLarge, match="decodes to more than 4,194,304 bytes"):
+        read_capture(writer.folder, ref, max_bytes=4 << 20)
+    with pytest.raises(CaptureTooLarge):
+        list(iter_responses(writer.folder, max_bytes=4 << 20))
+    assert read_capture(writer.folder, small, max_bytes=4 << 20).body == HTML
+    with pytest.raises(CaptureTooLarge, match="a record of .* over the limit of 1,000"):
+        read_capture(writer.folder, ref, max_bytes=1000)  # stored bytes over the limit
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
+def test_every_coding_is_decoded_in_bounded_steps(writer: WarcWriter, coding: str) -> None:
+    plain = b"<p>" + b"x" * (2 << 20) + b"</p>"
+    body = _encode(coding, plain)
+    coded = [("Content-Type", "text/html"), ("Content-Encoding", coding)]
+    ref = exchange(writer, f"https://xww.bucea.edu.cn/{coding}.htm", body, response_headers=coded)
+    writer.close()
+    assert read_capture(writer.folder, ref, max_bytes=3 << 20).body == plain
+    with pytest.raises(CaptureTooLarge):
+        read_capture(writer.folder, ref, max_bytes=1 << 20)
+
+
+def _encode(coding: str, data: bytes) -> bytes:
+    if coding == "gzip":
+        return gzip.compress(data)
+    if coding == "deflate":
+        return zlib.compress(data)
+    if coding == "br":
+        import brotli
+
+        return bytes(brotli.compress(data))
+    try:
+        from compression import zstd  # type: ignore[import-not-found]
+    except ImportError:
+        from backports import zstd
+    return bytes(zstd.compress(data))
+
+
+def test_reparse_reads_no_bomb(tmp_path: Path) -> None:
+    from archiver.records import Capture
+    from archiver.reparse import reparse_archive
+    from archiver.store import Archive
+    from tests.factories import make_news
+    from tests.mockweb.hostile import gzip_bomb
+
+    with WarcWriter(tmp_path / "warc", info={"robots": "obey"}) as writer:
+        coded = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+        ref = exchange(writer, make_news().url, gzip_bomb(900), response_headers=coded)
+    with Archive.open(tmp_path / "archive.db", create=True) as archive:
+        where = {"warc_file": ref.warc_file, "warc_offset": ref.offset,
+                 "warc_payload_sha256": ref.payload_sha256}  # fmt: skip
+        capture = Capture("2026-11-28T10:00:00Z", 200, "ab" * 32, "text/html", **where)
+        archive.save_document(make_news(capture=capture))
+        report = reparse_archive(archive, tmp_path / "warc")
+        (row,) = archive.records()
+    assert report.changed == 0 and len(report.failed) == 1
+    assert "decodes to more than 4,194,304 bytes" in report.failed[0]
+    assert row["body"] == make_news().body  # the record stays as it was
