@@ -16,7 +16,7 @@ from archiver.extract.families import (
     extract_list,
     is_challenge_page,
 )
-from tests.fixtures import REPO  # noqa: E402
+from tests.fixtures import REPO
 
 REALPAGES = REPO.parent / "shared" / "realpages"
 
