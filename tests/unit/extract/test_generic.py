@@ -20,7 +20,7 @@ from archiver.extract.generic import GenericArticle, extract_generic
 from archiver.extract.generic_byline import document_date
 from archiver.extract.generic_meta import match_strength, meta_datetime
 from archiver.extract.text import parse_html
-from tests.fixtures import PAGES as ALL_PAGES  # noqa: E402
+from tests.fixtures import PAGES as ALL_PAGES
 
 PAGES = ALL_PAGES / "generic"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
