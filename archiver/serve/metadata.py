@@ -13,8 +13,9 @@ from typing import Any
 from markupsafe import escape
 
 from archiver import config
-from archiver.records.fields import FIELDS, plain_description
+from archiver.records.fields import ATTACHMENT_FIELDS, FIELDS, plain_description
 from archiver.store.tables import (
+    ATTACHMENT_TEXTS,
     BRIEFS_VIEW,
     CITATIONS,
     DOCUMENTS,
@@ -36,6 +37,9 @@ _FIELD_DESCRIPTIONS = {spec.name: plain_description(spec) for spec in FIELDS}
 _RECORD_COLUMNS = {spec.name: plain_description(spec) for spec in FIELDS if spec.stored}
 
 _COUNTS = "Pages and files of this run: "
+
+#: The columns of ``attachment_texts`` that are fields of an attachment's export record.
+_ATTACHMENT_DESCRIPTIONS = {spec.name: plain_description(spec) for spec in ATTACHMENT_FIELDS}
 
 
 def _described(names: str, **own: str) -> dict[str, str]:
@@ -135,6 +139,23 @@ TABLES: dict[str, TableDoc] = {
             size="Size in bytes.",
         ),
         facets=("content_type",),
+    ),
+    ATTACHMENT_TEXTS: TableDoc(
+        "Attachment texts",
+        "The text of each attached document (images have none), with its status: a text is "
+        "never empty without a warning saying why. Also shown on its article's record.",
+        {
+            name: _ATTACHMENT_DESCRIPTIONS[name]
+            for name in (
+                "url file_name format status title created modified pages text method "
+                "warnings provenance extractor_version"
+            ).split()
+        }
+        | {
+            "sha256": "Of the bytes the text was read from (attachment_files.sha256 when current).",
+            "extracted_at": "When the text was read, ISO 8601 UTC.",
+        },
+        facets=("status", "format"),
     ),
     RUNS: TableDoc(
         "Crawl runs",

@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from datasette import Request, Response, hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from archiver.search import Hit, Query, QueryError, Snippet, parse_query, search
+from archiver.serve.attachments_page import (
+    add_row_template,
+    anchor,
+    attachments_context,
+    is_record_row_page,
+)
 from archiver.serve.metadata import DB_NAME, SEARCH_PATH
 from archiver.serve.readonly import ReadOnlyArchive
 from archiver.store import Filters
@@ -64,7 +70,9 @@ terms side by side must all occur; AND, OR, NOT, ( ), "a phrase", title: and bod
   <li>
     <a class="hit-title" href="{{ hit.row_url }}">{{ hit.title_html }}</a>
     <div class="hit-meta">{{ hit.kind }}{% if hit.published %} · {{ hit.published }}{% endif
-      %}{% if hit.by %} · {{ hit.by }}{% endif %} · <a href="{{ hit.url }}">{{ hit.url }}</a></div>
+      %}{% if hit.by %} · {{ hit.by }}{% endif %} · <a href="{{ hit.url }}">{{ hit.url }}</a>
+      {%- if hit.attached_to %} · attached to <a href="{{ hit.page_row_url }}">{{
+        hit.attached_to_title or hit.attached_to }}</a>{% endif %}</div>
     {% if hit.snippet_html %}<p class="hit-snippet">{{ hit.snippet_html }}</p>{% endif %}
   </li>
 {% endfor %}
@@ -73,7 +81,10 @@ terms side by side must all occur; AND, OR, NOT, ( ), "a phrase", title: and bod
 {% endblock %}
 """
 
-_KINDS = (("", "news and briefs"), ("news", "news"), ("brief", "briefs"))
+_KINDS = (
+    ("", "everything"), ("news", "news"), ("brief", "briefs"),
+    ("attachment", "attached documents"),
+)  # fmt: skip
 
 
 def snippet_html(snippet: Snippet) -> Markup:
@@ -98,8 +109,8 @@ class SearchRequest:
         """Read the parameters; raise :class:`QueryError` (one line) for a bad one."""
         q = request.args.get("q", "").strip()
         kind = request.args.get("kind", "")
-        if kind not in ("", "news", "brief"):
-            raise QueryError(f"unknown kind {kind!r}: use news or brief")
+        if kind not in ("", "news", "brief", "attachment"):
+            raise QueryError(f"unknown kind {kind!r}: use news, brief or attachment")
         raw = request.args.get("limit") or str(SEARCH_LIMIT)
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_SEARCH_LIMIT:
             raise QueryError(f"limit must be a whole number from 1 to {MAX_SEARCH_LIMIT}")
@@ -122,6 +133,14 @@ def row_url(datasette: Datasette, url: str) -> str:
     return str(datasette.urls.row(DB_NAME, DOCUMENTS, tilde_encode(url)))
 
 
+def hit_url(datasette: Datasette, hit: Hit) -> str:
+    """Where a hit is shown: its record's row page, or for an attachment the row page of the
+    record it is attached to, at the attachment's text."""
+    if hit.attached_to:
+        return f"{row_url(datasette, hit.attached_to)}#{anchor(hit.url)}"
+    return row_url(datasette, hit.url)
+
+
 async def search_view(datasette: Datasette, request: Request) -> Response:
     """``/-/search``: the search page; ``/-/search.json``: the hits as JSON. 400 on a bad query."""
     as_json = request.url_vars.get("format") == "json"
@@ -137,7 +156,7 @@ async def search_view(datasette: Datasette, request: Request) -> Response:
     if as_json:
         if error:
             return Response.json({"ok": False, "error": error, "status": 400}, status=400)
-        rows = [{**h.as_dict(), "row_url": row_url(datasette, h.url)} for h in hits]
+        rows = [{**h.as_dict(), "row_url": hit_url(datasette, h)} for h in hits]
         return Response.json({"ok": True, "query": params.q if params else "", "hits": rows})
     html = await datasette.render_template(
         datasette.jinja_env.from_string(_SEARCH_TEMPLATE),
@@ -172,7 +191,10 @@ def _page_context(
         "hits": [
             {
                 "url": h.url,
-                "row_url": row_url(datasette, h.url),
+                "row_url": hit_url(datasette, h),
+                "attached_to": h.attached_to,
+                "attached_to_title": h.attached_to_title,
+                "page_row_url": row_url(datasette, h.attached_to) if h.attached_to else None,
                 "kind": h.kind,
                 "published": h.published,
                 "by": h.department or h.source,
@@ -199,6 +221,28 @@ class ArchivePlugin:
     """Datasette hooks: the search route, a menu link to it, titles linking to records."""
 
     name = __name__ = "edu-news-archiver"  # Datasette lists plugins by __name__
+
+    @hookimpl  # type: ignore[misc]
+    def prepare_jinja2_environment(self, env: Any) -> None:
+        add_row_template(env)  # a record's row page shows its attachments' text
+
+    @hookimpl  # type: ignore[misc]
+    def extra_template_vars(
+        self, view_name: str, table: str | None, database: str | None, request: Request | None,
+        datasette: Datasette,
+    ) -> Any:  # fmt: skip
+        archive = datasette.databases.get(DB_NAME)
+        if database != DB_NAME or not isinstance(archive, ReadOnlyArchive):
+            return None
+        pks = request.url_vars.get("pks") if request is not None else None
+        if not is_record_row_page(view_name, table) or not pks:
+            return None
+        page_url = tilde_decode(pks)
+
+        async def attachments() -> dict[str, Any]:
+            return await attachments_context(datasette, archive, page_url)
+
+        return attachments
 
     @hookimpl  # type: ignore[misc]
     def register_routes(self) -> list[tuple[str, Any]]:

@@ -112,7 +112,9 @@ def test_every_column_shown_is_described(tmp_path: Path) -> None:
 
 def _hidden(db: Database, table: str) -> bool:
     # Datasette hides FTS tables and their shadow tables itself; we hide the migrations log
-    return table == "_sqlite_migrations" or table.startswith("documents_search")
+    return table == "_sqlite_migrations" or table.startswith(
+        ("documents_search", "attachment_texts_search")
+    )
 
 
 def test_tables_are_titled_and_columns_described(ds: Any) -> None:
@@ -255,7 +257,7 @@ def test_search_page_escapes_the_text_it_highlights(ds: Any) -> None:
     [
         ('q="工作', 'unbalanced quote: the " at character 1 is never closed'),
         ("q=简报 AND", "AND needs a term after it"),
-        ("q=简报&kind=page", "unknown kind 'page': use news or brief"),
+        ("q=简报&kind=page", "unknown kind 'page': use news, brief or attachment"),
         ("q=简报&limit=0", "limit must be a whole number from 1 to 1000"),
     ],
 )
