@@ -7,6 +7,11 @@ through :class:`archiver.crawl.recovery.WebArchiveRecovery`. Crawl state travels
 (``cb_kwargs``): the site, the list being walked, its run of known items, the brief's address.
 Callbacks only choose the extractor; records go to the item pipeline.
 
+Every page asked for ends as a record or as a :class:`~archiver.records.PageFailed` (counted by
+the pipeline, named in the log); only robots.txt makes a page "skipped". The crawl's scope
+(``allowed_hosts``: its sites' hosts, their cited hosts, the web archive's) is enforced on every
+request by :class:`archiver.crawl.scope.ScopeMiddleware`; the spider asks for nothing outside it.
+
 Arguments (``-a`` with ``scrapy crawl news``): ``site``, comma-separated profile names (default:
 every profile); ``start_urls``, comma-separated list pages of those sites (default: the
 profiles' lists).
@@ -15,41 +20,51 @@ profiles' lists).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archiver.crawl import settings as default
+from archiver.crawl.failures import (
+    asked_url,
+    failed_page,
+    failure_reason,
+    forbidden_by_robots,
+    is_local,
+)
 from archiver.crawl.incremental import KNOWN_PAGE_STATUSES, Incremental
+from archiver.crawl.limits import FILE_META
 from archiver.crawl.logs import quiet_network_tracebacks
 from archiver.crawl.recovery import WebArchiveRecovery
 from archiver.crawl.responses import (
-    failure_reason,
     file_from_response,
     is_challenge,
     record_from_response,
     response_text,
 )
+from archiver.crawl.scope import CrawlScope, allowed_networks
 from archiver.crawl.settings import sites_dir
 from archiver.extract import canonical_article_url, extract_list, is_challenge_page, page_family
 from archiver.records import (
     Brief,
+    FailedKind,
     FileCapture,
     Listing,
     ListWalked,
     News,
     NotModified,
+    PageFailed,
     Withdrawal,
 )
+from archiver.records.checks import page_problem
 from archiver.sites import SiteProfile, adhoc_profile, load_profiles, profile_for_url
 from archiver.store import utc_now
+from archiver.webarchive import wayback
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +91,8 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         self.cited_hosts_override: tuple[str, ...] | None = None
         self.with_images = False
         self.incremental: Incremental | None = None
+        self.allowed_hosts: tuple[str, ...] = ()
+        self.scope = CrawlScope()
 
     @classmethod
     def for_site(cls, name: str) -> type[NewsSpider]:
@@ -92,9 +109,20 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         override = settings.getlist("ARCHIVER_BUREAU_HOSTS")
         spider.cited_hosts_override = tuple(override) if override else None
         spider.with_images = settings.getbool("ARCHIVER_IMAGES", default.ARCHIVER_IMAGES)
-        spider.start_urls = [url for url, _site in spider.start_lists()]
+        lists = spider.start_lists()
+        spider.start_urls = [url for url, _site in lists]
+        spider.allowed_hosts = spider.crawl_hosts(dict.fromkeys(site for _url, site in lists))
+        spider.scope = CrawlScope(spider.allowed_hosts, allowed_networks(settings))
         crawler.signals.connect(spider.close_index, signal=signals.spider_closed)
         return spider
+
+    def crawl_hosts(self, sites: Iterable[str]) -> tuple[str, ...]:
+        """What the crawl of ``sites`` may fetch from: their hosts, their cited hosts and the
+        web archive's."""
+        hosts = [
+            h for name in sites for h in (*self.profiles[name].hosts, *self._cited_hosts(name))
+        ]
+        return tuple(dict.fromkeys([*hosts, *wayback.HOSTS]))
 
     def start_lists(self) -> list[tuple[str, str]]:
         """(list URL, site name) of every list to walk; ValueError for a bad name or URL."""
@@ -116,13 +144,25 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         self.incremental = Incremental.from_settings(self.settings)
-        for url, site in self.start_lists():
+        lists = self.start_lists()
+        for url, site in lists:
             yield Request(
                 url,
                 callback=self.parse_list,
                 errback=self.page_failed,
                 cb_kwargs={"lst": url, "site": site},
             )
+        for request in self.unfinished([self.profiles[site] for _url, site in lists]):
+            yield request
+
+    def unfinished(self, sites: Sequence[SiteProfile]) -> Iterator[Request]:
+        """What an earlier run of these sites left undone (see :meth:`Incremental.unfinished`)."""
+        briefs, files = self.known.unfinished(
+            lambda url: any(site.owns(url) for site in sites), self.scope.allows, self.with_images
+        )
+        yield from self._brief_requests(briefs)
+        for news_url, file_url in files:
+            yield self._file_request(news_url, file_url)
 
     def close_index(self) -> None:
         if self.incremental is not None:
@@ -137,15 +177,23 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
 
     def parse_list(
         self, response: Response, lst: str, site: str, streak: int = 0
-    ) -> Iterator[Request | Listing | ListWalked]:
-        """A section list page: every on-site article, then the next page."""
-        self._count("list_pages")
+    ) -> Iterator[Request | Listing | ListWalked | PageFailed]:
+        """A section list page: every on-site article, then the next page.
+
+        A list page that lists nothing (an empty, error or maintenance page) or whose next page
+        is off the site is a failed page, never the end of the list: the list is not marked
+        walked, and the next run walks it again.
+        """
         profile = self.profiles[site]
         text = response_text(response)
         if is_challenge_page(text):
-            self._challenged(response.url)
+            yield self._challenged(response.url, "list")
             return
         page = extract_list(text, response.url, page_family(text, response.url, profile.family))
+        if not page.items:
+            yield failed_page(response.url, "the list page lists no articles", "list")
+            return
+        self._count("list_pages")
         # the label the list prints, else its profile's; none is ever made up
         label = page.section or profile.label_of(lst)
         for item in page.items:
@@ -163,8 +211,12 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
                 self.page_failed,
                 cb_kwargs={"url": url, "site": site, "section": label},
             )
-        if not page.next_url or not profile.owns(page.next_url):
+        if not page.next_url:
             yield ListWalked(start_url=lst, at=utc_now())
+            return
+        if not profile.owns(page.next_url):
+            reason = f"its next page {page.next_url} is off the site: the list ends unwalked"
+            yield failed_page(response.url, reason, "list")
             return
         if self.known.stops_list(lst, streak):
             self._count("lists_stopped_early")
@@ -178,15 +230,17 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
 
     def parse_article(
         self, response: Response, url: str, site: str, section: str | None = None
-    ) -> Iterator[News | Request | NotModified | Withdrawal]:
-        """An article (``url`` as listed): its record, then its briefs and files."""
+    ) -> Iterator[News | Request | NotModified | Withdrawal | PageFailed]:
+        """An article (``url`` as listed): its record, then its briefs and files. A response
+        that is no article (not HTML, empty, an error or maintenance page) is a failed page,
+        and a stored copy stays as it is."""
         if response.status in KNOWN_PAGE_STATUSES:
-            yield from self._known_page_status(response, url)
+            yield from self._known_page_status(response, url, "news")
             # unchanged or withdrawn, its stored citations are still followed
             yield from self._brief_requests(self.known.stored_citations(url))
             return
         if is_challenge(response):
-            self._challenged(url)
+            yield self._challenged(url, "news")
             return
         profile = self.profiles[site]
         doc = record_from_response(
@@ -198,36 +252,42 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             selectors=profile.selectors,
         )
         assert isinstance(doc, News)
+        problem = page_problem(doc)
+        if problem is not None:
+            yield failed_page(url, problem, "news")
+            return
         if section and section not in doc.sections:
             doc.sections.append(section)
         yield doc
         yield from self._brief_requests([cite.url for cite in doc.cites])
         for file_url in doc.attachments + (doc.images if self.with_images else []):
-            if self.known.wants_file(file_url):
-                yield Request(
-                    file_url,
-                    callback=self.parse_file,
-                    errback=self.file_failed,
-                    cb_kwargs={"news_url": url, "file_url": file_url},
-                )
+            if not self.known.wants_file(file_url):
+                continue
+            refusal = self.scope.refusal(file_url)
+            if refusal is None:
+                yield self._file_request(url, file_url)
+            else:
+                yield failed_page(file_url, f"refused: {refusal}", "file")
 
-    def page_failed(self, failure: Failure) -> None:
-        """A list or article page that could not be fetched: counted as an error.
+    def page_failed(self, failure: Failure) -> PageFailed | None:
+        """A list or article page that could not be fetched: a failed page, named.
 
-        A page robots.txt forbids is skipped on purpose, not an error.
+        A page robots.txt forbids is skipped on purpose, not a failure; a local fault (a full
+        disk) is no page's failure: the crawl is stopping.
         """
         request = failure.request  # type: ignore[attr-defined]
-        # HttpError is an IgnoreRequest too: only a refusal by robots.txt is a skip
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if is_local(failure):
+            return None
+        if forbidden_by_robots(failure):
             self._count("skipped")
             logger.info("skipped %s: %s", request.url, failure.getErrorMessage())
-            return
-        self._count("errors")
-        logger.error("failed to fetch %s: %s", request.url, failure_reason(failure))
+            return None
+        kind: FailedKind = "list" if "lst" in request.cb_kwargs else "news"
+        return failed_page(asked_url(request), failure_reason(failure), kind)
 
     def _known_page_status(
-        self, response: Response, url: str
-    ) -> Iterator[NotModified | Withdrawal]:
+        self, response: Response, url: str, kind: FailedKind
+    ) -> Iterator[NotModified | Withdrawal | PageFailed]:
         if response.status == 304:
             self._count("not_modified")
             yield NotModified(url=url, at=utc_now())
@@ -235,8 +295,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             self._count("withdrawn")
             yield Withdrawal(url=url, http_status=response.status, at=utc_now())
         else:
-            self._count("errors")
-            logger.error("failed to fetch %s: HTTP %d", url, response.status)
+            yield failed_page(url, f"HTTP {response.status}", kind)
 
     # -- attachments -------------------------------------------------------------------------
 
@@ -246,33 +305,45 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         """An attachment (or image): archived and hashed, linked to its article."""
         yield file_from_response(response, news_url, file_url)
 
-    def file_failed(self, failure: Failure) -> None:
-        """A missing attachment is noted in the log, not counted as a failed crawl."""
-        self._count("files_failed")
-        request = failure.request  # type: ignore[attr-defined]
-        logger.warning("attachment %s not archived: %s", request.url, failure_reason(failure))
+    def file_failed(self, failure: Failure) -> PageFailed | None:
+        """A missing attachment is noted in the log and the run, not counted as a failed page."""
+        if is_local(failure):
+            return None
+        file_url = failure.request.cb_kwargs["file_url"]  # type: ignore[attr-defined]
+        return failed_page(file_url, failure_reason(failure), "file")
+
+    def _file_request(self, news_url: str, file_url: str) -> Request:
+        return Request(
+            file_url,
+            callback=self.parse_file,
+            errback=self.file_failed,
+            meta={FILE_META: True},
+            cb_kwargs={"news_url": news_url, "file_url": file_url},
+        )
 
     # -- bureau briefs -----------------------------------------------------------------------
 
     def _brief_requests(self, brief_urls: list[str]) -> Iterator[Request]:
+        # a stored citation on a host no longer cited (another --bureau-host) is not followed
         for brief_url in brief_urls:
-            if self.known.wants_brief(brief_url):
+            if self.known.wants_brief(brief_url) and self.scope.allows(brief_url):
                 yield self.known.request(
                     brief_url, self.parse_brief, self.brief_failed, {"brief_url": brief_url}
                 )
 
     def parse_brief(
         self, response: Response, brief_url: str
-    ) -> Iterator[Brief | NotModified | Withdrawal | Request]:
-        """A brief served by its own site."""
+    ) -> Iterator[Brief | NotModified | Withdrawal | Request | PageFailed]:
+        """A brief served by its own site. One that is no page there (a maintenance page, not
+        HTML) is asked of the web archive, like one whose site is down."""
         if response.status == 304:
-            yield from self._known_page_status(response, brief_url)
+            yield from self._known_page_status(response, brief_url, "brief")
             return
         if response.status in (404, 410):
             # gone from its site: a known live copy is marked withdrawn and kept, and the
             # web archive is asked in any case (an archived copy was never online here)
             if self.known.status(brief_url) == "live":
-                yield from self._known_page_status(response, brief_url)
+                yield from self._known_page_status(response, brief_url, "brief")
             yield self.recover(brief_url, f"HTTP {response.status}")
             return
         if is_challenge(response):  # the live site will not show it: the web archive may
@@ -280,21 +351,27 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             return
         doc = record_from_response(response, brief_url, "brief")
         assert isinstance(doc, Brief)
+        problem = page_problem(doc)
+        if problem is not None:
+            yield self.recover(brief_url, problem)
+            return
         doc.status = "live"
         yield doc
 
-    def brief_failed(self, failure: Failure) -> Request:
-        """The live site failed (dead host, 5xx after retries, …): ask the web archive."""
+    def brief_failed(self, failure: Failure) -> Request | None:
+        """The live site failed (dead host, 5xx after retries, a refused redirect, …): ask the
+        web archive. Never for a local fault (a full disk): that is no site's failure."""
+        if is_local(failure):
+            return None
         brief_url = failure.request.cb_kwargs["brief_url"]  # type: ignore[attr-defined]
         return self.recover(brief_url, failure_reason(failure))
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _challenged(self, url: str) -> None:
+    def _challenged(self, url: str, kind: FailedKind) -> PageFailed:
         """An anti-bot gateway answered with a JavaScript challenge: a failed page."""
-        self._count("errors")
         self._count("challenges")
-        logger.error("failed to fetch %s: an anti-bot challenge page answered, not the page", url)
+        return failed_page(url, "an anti-bot challenge page answered, not the page", kind)
 
     def _cited_hosts(self, site: str) -> tuple[str, ...]:
         if self.cited_hosts_override is not None:

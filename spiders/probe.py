@@ -15,7 +15,8 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.crawl.responses import failure_reason, header
+from archiver.crawl.failures import failure_reason
+from archiver.crawl.responses import header
 from archiver.extract import decode_html
 from archiver.extract.families import canonical_article_url, detect_family, extract_list
 
@@ -40,6 +41,8 @@ class ProbeSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.urls = list(urls)
         self.articles = articles
+        # the crawl's scope (archiver.crawl.scope): the hosts of the pages asked for, no other
+        self.allowed_hosts = tuple(dict.fromkeys(h for h in map(_host, self.urls) if h))
         self.fetched: dict[str, Fetched] = {}
 
     async def start(self) -> AsyncIterator[Request]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -139,10 +140,13 @@ def crawl(
     is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
     A progress line is shown only when stderr is a terminal.
     """
+    from archiver.crawl.faults import LOCAL_FAULT
     from archiver.crawl.run import politeness_settings, run_crawl
     from archiver.store.lock import LockedError, crawl_lock
     from spiders.news import NewsSpider
 
+    # `--set ARCHIVER_DB=X` names the archive as --db does: X is checked, locked and summed up
+    db = Path(scrapy_settings.pop("ARCHIVER_DB", "") or db)
     if log_file is not None and not log_file.parent.is_dir():
         raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
     profiles = site_profiles(db, sites_dir)
@@ -163,16 +167,19 @@ def crawl(
     overrides.update(politeness_settings(profiles[n] for n in sites or profiles))
     overrides.update(scrapy_settings)
     log_level = ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]
+    # a log file on a full disk must not print a traceback per line: the crawl says it once
+    logging.raiseExceptions = False
     try:
-        with crawl_lock(db):
-            run_id = run_crawl(
-                NewsSpider,
-                db,
-                sites=sites,
-                start_urls=start_urls,
-                overrides=overrides,
-                log_level=log_level,
-            )
+        with crawl_lock(db):  # fail at once, before any fetch; the crawl itself holds the lock
+            pass
+        run_id = run_crawl(
+            NewsSpider,
+            db,
+            sites=sites,
+            start_urls=start_urls,
+            overrides=overrides,
+            log_level=log_level,
+        )
     except LockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     if run_id is None:
@@ -180,6 +187,9 @@ def crawl(
     with open_archive(db) as archive:
         run = archive.run(run_id)
     click.echo(format_run_summary(run, db))
+    if run["message"].startswith(LOCAL_FAULT):  # a full disk: said once, on stderr
+        fault = run["message"].removeprefix(LOCAL_FAULT)
+        fail(f"{fault}; the crawl stopped, run {run_id} is marked failed", EXIT_FAILED)
     code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run["outcome"], EXIT_FAILED)
     sys.exit(code)
 

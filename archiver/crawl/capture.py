@@ -36,8 +36,9 @@ from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
 from archiver.crawl import settings as default
+from archiver.crawl.faults import local_fault, stop_crawl
 from archiver.crawl.settings import warc_dir
-from archiver.webarchive.warc import WarcWriter
+from archiver.webarchive.warc import CaptureRef, WarcWriter
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,9 @@ class WarcCaptureMiddleware:
     ``warc/`` beside ``ARCHIVER_DB``), ``ARCHIVER_WARC_MAX_BYTES`` (default 1 GB).
     """
 
-    def __init__(self, writer: WarcWriter):
+    def __init__(self, writer: WarcWriter, crawler: Crawler | None = None):
         self.writer = writer
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -68,7 +70,7 @@ class WarcCaptureMiddleware:
             max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES", default.ARCHIVER_WARC_MAX_BYTES),
             info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
         )
-        middleware = cls(writer)
+        middleware = cls(writer, crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -83,7 +85,24 @@ class WarcCaptureMiddleware:
         # process_request would be too early: it precedes the download-delay wait.
         now = datetime.now(UTC)
         sent = now - timedelta(seconds=float(request.meta.get("download_latency") or 0))
-        request.meta[CAPTURE_META] = self.writer.write_exchange(
+        request.meta[CAPTURE_META] = self._write(request, response, sent)
+        return response
+
+    def _write(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
+        """Write the exchange; a full disk (any local fault) stops the crawl, and this request
+        fails with the fault rather than go on uncaptured."""
+        try:
+            return self._write_exchange(request, response, sent)
+        except OSError as exc:
+            fault = local_fault(exc, f"writing {self.writer.folder}")
+            if fault is None:
+                raise
+            if self.crawler is not None:
+                stop_crawl(self.crawler, fault)
+            raise fault from None
+
+    def _write_exchange(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
+        return self.writer.write_exchange(
             response.url,
             request.method,
             sent_headers(request),
@@ -97,14 +116,20 @@ class WarcCaptureMiddleware:
             protocol=_http_version(response.protocol),
             request_target=request_target(request),
         )
-        return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # A retry copies meta: drop the previous try's capture so it is not taken for this one.
         request.meta.pop(CAPTURE_META, None)
         if request.meta.pop(_SENT_META, False):
             reason = f"{type(exception).__name__}: {exception}".strip()
-            self.writer.write_failure(request.url, reason, datetime.now(UTC))
+            try:
+                self.writer.write_failure(request.url, reason, datetime.now(UTC))
+            except OSError as exc:
+                fault = local_fault(exc, f"writing {self.writer.folder}")
+                if fault is None:
+                    raise
+                if self.crawler is not None:
+                    stop_crawl(self.crawler, fault)
 
     def spider_closed(self) -> None:
         self.writer.close()
@@ -115,7 +140,7 @@ def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str
     info = {
         "http-header-user-agent": settings.get("USER_AGENT") or "",
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            }
+    }
     if settings.get("ARCHIVER_BUREAU_HOSTS"):
         info["bureau-hosts"] = json.dumps(settings.getlist("ARCHIVER_BUREAU_HOSTS"))
     if start_urls:

@@ -6,6 +6,8 @@
   and only once an earlier run has walked that list to its end. ``ARCHIVER_FULL`` walks on.
 - Attachments already archived, and briefs read from the web archive (a capture does not
   change), are not fetched again unless ``ARCHIVER_FULL``.
+- What an earlier run left unfinished is asked for first: briefs cited by stored articles that
+  have no record, attachments of stored articles never archived.
 
 What the archive holds is asked of an :class:`ArchiveIndex`, one URL at a time: nothing is
 loaded into memory, and the same crawl can run on many machines.
@@ -50,6 +52,8 @@ class ArchiveIndex(Protocol):
     def page(self, url: str) -> KnownPage | None: ...
     def has_file(self, url: str) -> bool: ...
     def citations(self, news_url: str) -> list[str]: ...
+    def unrecorded_briefs(self) -> list[tuple[str, str]]: ...
+    def unarchived_files(self, *, images: bool = False) -> list[tuple[str, str]]: ...
     def list_walked(self, start_url: str) -> bool: ...
     def close(self) -> None: ...
 
@@ -149,3 +153,22 @@ class Incremental:
     def wants_file(self, url: str) -> bool:
         """False for an attachment already archived."""
         return self.full or not self.index.has_file(url)
+
+    # -- work an earlier run left unfinished ---------------------------------------------------
+
+    def unfinished(
+        self, ours: Callable[[str], bool], allowed: Callable[[str], bool], images: bool = False
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """What an earlier run left undone (killed, or out of disk): the briefs stored articles
+        cite that have no record, and the (article, file) attachments (and ``images``) never
+        archived; of the articles ``ours`` owns, whose URLs are ``allowed``. A list walk that
+        stops at known items would never reach those articles again."""
+        briefs = [b for news, b in self.index.unrecorded_briefs() if ours(news) and allowed(b)]
+        if briefs:
+            logger.info("asking for %d cited brief(s) an earlier run left unrecorded", len(briefs))
+        files = [
+            (news, url)
+            for news, url in self.index.unarchived_files(images=images)
+            if ours(news) and allowed(url)
+        ]
+        return briefs, files

@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.crawl.responses import failure_reason, record_from_response
+from archiver.crawl.failures import failure_reason, is_local
+from archiver.crawl.responses import record_from_response
 from archiver.records import Brief
+from archiver.records.checks import page_problem
 from archiver.webarchive import wayback
 
 logger = logging.getLogger(__name__)
@@ -46,8 +48,11 @@ class WebArchiveRecovery:
             return self._cdx_request(brief_url, live_error)
         return self._capture_request(snapshot, live_error)
 
-    def availability_failed(self, failure: Failure) -> Request:
-        """The availability API failed: ask CDX."""
+    def availability_failed(self, failure: Failure) -> Request | None:
+        """The availability API failed: ask CDX (unless the fault is this machine's: the crawl
+        is stopping, and the next run asks again)."""
+        if is_local(failure):
+            return None
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         return self._cdx_request(kwargs["brief_url"], kwargs["live_error"])
 
@@ -62,9 +67,13 @@ class WebArchiveRecovery:
             yield self._capture_request(snapshot, live_error)
 
     def parse_capture(self, response: Response, brief_url: str, live_error: str) -> Iterator[Brief]:
-        """The capture's original bytes: the brief as it was."""
+        """The capture's original bytes: the brief as it was (unless they are no page)."""
         doc = record_from_response(response, brief_url, "brief")
         assert isinstance(doc, Brief)
+        problem = page_problem(doc)
+        if problem is not None:
+            yield unavailable_brief(brief_url, live_error, f"web archive capture: {problem}")
+            return
         doc.status = "archived"
         doc.archived_url = response.url
         memento = response.headers.get(b"Memento-Datetime")
@@ -78,8 +87,11 @@ class WebArchiveRecovery:
             )
         yield doc
 
-    def archive_failed(self, failure: Failure) -> Brief:
-        """CDX or the capture failed too: the brief is recorded as unavailable."""
+    def archive_failed(self, failure: Failure) -> Brief | None:
+        """CDX or the capture failed too: the brief is recorded as unavailable. A local fault
+        (a full disk) is no failure of the archive: nothing is recorded."""
+        if is_local(failure):
+            return None
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         return unavailable_brief(
             kwargs["brief_url"],

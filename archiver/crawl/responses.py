@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from archiver.crawl.capture import CAPTURE_META
 from archiver.extract import AUTO, decode_html, extract_document, is_challenge_page
@@ -99,11 +98,3 @@ def header(response: Response, name: bytes) -> str | None:
     """A response header as text (latin-1 keeps every byte), or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def failure_reason(failure: Failure) -> str:
-    """A short, one-line reason for a failed request."""
-    response = getattr(failure.value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}".strip()

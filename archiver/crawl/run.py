@@ -10,7 +10,9 @@ from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archiver.crawl.pipeline import LOCKED_KEY
 from archiver.sites import SiteProfile
+from archiver.store.lock import LockedError
 
 
 def crawl_settings(
@@ -37,13 +39,17 @@ def run_crawl(
 ) -> int | None:
     """Crawl ``sites`` (or their ``start_urls``) into ``db`` with ``spider``.
 
-    Returns the id of the crawl run (None if it never started).
+    Returns the id of the crawl run (None if it never started). Raises
+    :class:`~archiver.store.lock.LockedError` when another crawl holds the archive's lock.
     """
     process = CrawlerProcess(crawl_settings(db, overrides, log_level))
     crawler = process.create_crawler(spider)
     process.crawl(crawler, site=list(sites), start_urls=list(start_urls))
     process.start()
     assert crawler.stats is not None
+    locked = crawler.stats.get_value(LOCKED_KEY)
+    if locked:
+        raise LockedError(str(locked))
     run_id = crawler.stats.get_value("archiver/run_id")
     return int(run_id) if run_id is not None else None
 

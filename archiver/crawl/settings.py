@@ -41,12 +41,29 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
 DOWNLOADER_MIDDLEWARES = {
+    # before robots.txt (100): nothing out of the crawl's scope is asked for, robots.txt included
+    "archiver.crawl.scope.ScopeMiddleware": 40,
+    "archiver.crawl.limits.SizeLimitMiddleware": 45,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.crawl.retry.BackoffRetryMiddleware": 550,
     # above every built-in middleware: sees each raw exchange before retries, redirects and
     # decompression act on it
     "archiver.crawl.capture.WarcCaptureMiddleware": 950,
 }
+# What the crawl never fetches: hosts outside its sites, their cited hosts and the web archive;
+# IP addresses; names of this machine; and, after name resolution, loopback, link-local,
+# private and reserved addresses (ARCHIVER_ALLOWED_NETWORKS lists CIDR networks allowed anyway,
+# e.g. a campus intranet's). Only http and https.
+ARCHIVER_ALLOWED_NETWORKS: list[str] = []
+TWISTED_DNS_RESOLVER = "archiver.crawl.resolver.ScopedResolver"
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+# A redirect onto a page already fetched is still followed (a loop ends as a failed page).
+DUPEFILTER_CLASS = "archiver.crawl.dupefilter.RedirectAwareDupeFilter"
+# Size limits, on the bytes received and on what they decompress to: pages, then attachments.
+ARCHIVER_PAGE_MAXSIZE = config.PAGE_MAX_BYTES
+ARCHIVER_PAGE_WARNSIZE = 1 * 2**20
+DOWNLOAD_MAXSIZE = config.FILE_MAX_BYTES
+DOWNLOAD_WARNSIZE = 32 * 2**20
 # Raw captures: WARC 1.1 files, gzip per record, rotated by size.
 ARCHIVER_WARC_ENABLED = True
 ARCHIVER_WARC_DIR = None  # default: warc/ beside ARCHIVER_DB

@@ -106,6 +106,7 @@ class MockWeb:
         server, self._server = self._server, None
         if server is None:
             return
+        self.world.release()  # no handler left waiting on a held request
         server.shutdown()
         server.server_close()
         server.abort_connections()

@@ -72,6 +72,8 @@ class World:
         self._pages: dict[str, dict[str, Page]] = {}
         self._apps: dict[str, App] = {}
         self._dead: set[str] = set()
+        self._held: set[tuple[str, str]] = set()  # (host, path prefix) answered only when released
+        self._released = threading.Event()
         self.archive = Archive()
         self.expected = expected or Expected((), (), (), ())
 
@@ -118,6 +120,19 @@ class World:
             self._dead.discard(host)
             self._pages.setdefault(host, {})
 
+    def hold(self, host: str, path_prefix: str = "/") -> None:
+        """Keep every request to ``host`` (under ``path_prefix``) waiting, unanswered, until
+        :meth:`release`: a crawl can be caught, and killed, with those requests in flight."""
+        with self._lock:
+            self._held.add((_norm_host(host), path_prefix))
+            self._released.clear()
+
+    def release(self) -> None:
+        """Answer the held requests, and hold none from now on."""
+        with self._lock:
+            self._held.clear()
+            self._released.set()
+
     def mount(self, host: str, app: App) -> None:
         """Let ``app`` answer what ``host`` has no static page for."""
         with self._lock:
@@ -150,6 +165,10 @@ class World:
         """
         if not self.is_reachable(request.host):
             return None
+        with self._lock:
+            held = any(request.host == h and request.path.startswith(p) for h, p in self._held)
+        if held:
+            self._released.wait(timeout=120)
         with self._lock:
             pages = self._pages.get(request.host, {})
             found = pages.get(f"{request.path}?{request.query}") if request.query else None

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
+import pytest
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from archiver.crawl.pipeline import ArchivePipeline
-from archiver.records import Listing, NotModified, Withdrawal
-from archiver.store import Archive
+from archiver.crawl.faults import CLOSE_REASON, LOCAL_FAULT, STATS_KEY
+from archiver.crawl.pipeline import LOCKED_KEY, ArchivePipeline
+from archiver.records import Capture, Listing, NotModified, PageFailed, Withdrawal
+from archiver.store import Archive, Filters
+from archiver.store.lock import crawl_lock
+from archiver.store.lock import lock_path as lock_file
 from spiders.news import NewsSpider
 from tests.factories import NEWS_URL, make_brief, make_news
 
@@ -61,3 +68,88 @@ def test_no_list_page_or_an_early_end_fails(tmp_path: Path) -> None:
     pipeline.crawler.stats.inc_value("archiver/list_pages")
     run = close(pipeline, "shutdown")
     assert run["outcome"] == "failed" and run["message"] == "crawl ended early: shutdown"
+
+
+# -- failed pages, refused copies, the lock and local faults ---------------------------------
+
+
+def test_failed_pages_are_errors_and_failed_attachments_are_noted(tmp_path: Path) -> None:
+    pipeline = open_pipeline(tmp_path / "a.db")
+    assert pipeline.crawler.stats is not None
+    pipeline.crawler.stats.inc_value("archiver/list_pages")
+    pipeline.process_item(PageFailed(NEWS_URL, "HTTP 500", "news", "2026-12-01T00:00:00Z"))
+    pipeline.process_item(PageFailed(NEWS_URL + "x", "a redirect loop", "list", "…"))
+    pipeline.process_item(PageFailed("https://xww.bucea.edu.cn/a.doc", "HTTP 404", "file", "…"))
+    run = close(pipeline)
+    assert (run["outcome"], run["errors"]) == ("partial", 2)
+    assert run["message"] == "2 page(s) failed; 1 attachment(s) not archived"
+
+
+def test_a_copy_that_is_no_page_is_a_failed_page_and_the_stored_copy_stays(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pipeline = open_pipeline(tmp_path / "a.db")
+    assert pipeline.crawler.stats is not None
+    pipeline.crawler.stats.inc_value("archiver/list_pages")
+    pipeline.process_item(make_news())
+    pipeline.process_item(make_news(body=""))  # lost its body
+    empty = Capture("2026-12-01T00:00:00Z", 200, "00" * 32, content_type="application/pdf")
+    pipeline.process_item(make_news(url=NEWS_URL + "?pdf", capture=empty))
+    run = close(pipeline)
+    assert (run["outcome"], run["errors"], run["news_new"]) == ("partial", 2, 1)
+    assert f"failed to store {NEWS_URL}: the new copy has no body" in caplog.text
+    with Archive.open(pipeline.db_path) as archive:
+        (stored,) = archive.records(Filters(kind="news"))
+    assert stored["body"] == make_news().body
+
+
+def test_the_archive_written_is_the_archive_locked(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    with crawl_lock(link):  # another name for the same archive
+        crawler = get_crawler(NewsSpider, {"ARCHIVER_DB": str(db)})
+        crawler.spider = crawler._create_spider()
+        pipeline = ArchivePipeline.from_crawler(crawler)
+        with pytest.raises(CloseSpider):
+            pipeline.open_spider()
+    assert crawler.stats is not None
+    assert (
+        crawler.stats.get_value(LOCKED_KEY)
+        == f"another crawl is running on {db} (pid {os.getpid()})"
+    )
+    assert not db.exists()  # nothing was written: not even a run that marks the other's interrupted
+
+
+def test_a_full_disk_stops_the_crawl_and_the_run_still_closes(tmp_path: Path) -> None:
+    pipeline = open_pipeline(tmp_path / "a.db")
+    assert pipeline.archive is not None and pipeline.lock is not None
+    real = pipeline.archive
+
+    class FullDisk:
+        """The archive on a disk that fills up: every write fails until space is freed."""
+
+        freed = False
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def save_document(self, *args: object, **kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def finish_run(self, *args: object) -> None:
+            if not lock_file(tmp_path / "a.db").stat().st_size <= 16:
+                raise sqlite3.OperationalError("database or disk is full")
+            real.finish_run(*args)  # type: ignore[arg-type]
+
+    pipeline.archive = FullDisk()  # type: ignore[assignment]
+    assert lock_file(tmp_path / "a.db").stat().st_size > 16  # the reserve is held
+    pipeline.process_item(make_news())
+    pipeline.process_item(make_news())  # said once; nothing more is written
+    assert pipeline.crawler.stats is not None
+    assert pipeline.crawler.stats.get_value(STATS_KEY) == (
+        f"no space left on device (writing {tmp_path / 'a.db'})"
+    )
+    run = close(pipeline, CLOSE_REASON)  # the reserve is given back, the run closes
+    assert run["outcome"] == "failed"
+    assert run["message"] == f"{LOCAL_FAULT}no space left on device (writing {tmp_path / 'a.db'})"

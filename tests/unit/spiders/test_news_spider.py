@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
+from archiver.crawl.faults import LocalFault
 from archiver.crawl.incremental import Incremental
 from archiver.crawl.run import crawl_settings
-from archiver.records import Listing, ListWalked, News
+from archiver.records import Listing, ListWalked, News, PageFailed
 from archiver.sites import SiteProfile, StartList, bundled_profiles
 from archiver.store import Archive
 from archiver.store.known import ArchivedPages
@@ -156,4 +159,126 @@ def test_known_items_lengthen_the_run_in_the_request(tmp_path: Path) -> None:
     assert next_page.cb_kwargs["streak"] == 2 + len(listed)
     conditional = [o for o in again if isinstance(o, Request) and o.url in listed]
     assert all("handle_httpstatus_list" in o.meta for o in conditional)
+    crawling.close_index()
+
+
+# -- every page asked for ends as a record or a named failure ---------------------------------
+
+MAINTENANCE = "<html><head><title>系统维护</title></head><body><h1>系统维护中</h1></body></html>"
+
+
+def test_a_list_page_that_lists_nothing_is_a_failed_page_not_the_end(
+    walking: NewsSpider,
+) -> None:
+    url = "https://xww.bucea.edu.cn/ttxw/index.htm"
+    response = HtmlResponse(url, body=MAINTENANCE.encode(), encoding="utf-8", request=Request(url))
+    (failed,) = walking.parse_list(response, lst=url, site="bucea")
+    assert isinstance(failed, PageFailed)
+    assert (failed.url, failed.kind, failed.reason) == (
+        url,
+        "list",
+        "the list page lists no articles",
+    )
+
+
+def test_a_next_page_off_the_site_is_a_failure_not_the_end(walking: NewsSpider) -> None:
+    url = "https://xww.bucea.edu.cn/ttxw/index.htm"
+    body = (PAGES / "list_ttxw_index.htm").read_bytes()
+    off_site = b'href="https://evil.example/64.htm" class="Next"'
+    body = body.replace(b'href="index/64.htm" class="Next"', off_site)
+    out = list(walking.parse_list(HtmlResponse(url, body=body, request=Request(url)), lst=url,
+                                  site="bucea"))  # fmt: skip
+    assert not any(isinstance(o, ListWalked) for o in out)
+    (failed,) = [o for o in out if isinstance(o, PageFailed)]
+    assert "is off the site: the list ends unwalked" in failed.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (MAINTENANCE, "text/html", "the page has no title, date or body"),
+        ("", "text/html", "the page has no title, date or body"),
+        ("%PDF-1.4", "application/pdf", "not an HTML page (Content-Type: application/pdf)"),
+        ('{"code": 500}', "application/json", "not an HTML page (Content-Type: application/json)"),
+    ],
+)
+def test_an_article_address_answering_no_article_is_a_failed_page(
+    walking: NewsSpider, body: str, content_type: str, reason: str
+) -> None:
+    url = "https://xww.bucea.edu.cn/zhxw/26536.htm"
+    response = HtmlResponse(url, body=body.encode(), encoding="utf-8", request=Request(url),
+                            headers={"Content-Type": content_type})  # fmt: skip
+    (failed,) = walking.parse_article(response, url=url, site="bucea")
+    assert isinstance(failed, PageFailed) and failed.reason.startswith(reason)
+
+
+def test_a_brief_answering_a_maintenance_page_is_asked_of_the_web_archive(
+    walking: NewsSpider,
+) -> None:
+    url = "https://jw.beijing.gov.cn/jyzx/jyxw/202206/t20220610_2741234.html"
+    response = HtmlResponse(url, body=MAINTENANCE.encode(), encoding="utf-8", request=Request(url))
+    (recovery,) = walking.parse_brief(response, brief_url=url)
+    assert isinstance(recovery, Request) and recovery.url.startswith("https://archive.org/")
+    assert recovery.cb_kwargs["live_error"].startswith("the page has only a title, no article")
+
+
+def errback_failure(request: Request, exc: Exception) -> Failure:
+    failure = Failure(exc)
+    failure.request = request  # type: ignore[attr-defined]  # as Scrapy sets it
+    return failure
+
+
+def test_only_robots_txt_skips_and_a_local_fault_blames_no_site(walking: NewsSpider) -> None:
+    url = "https://xww.bucea.edu.cn/system/26999.htm"
+    article = Request(url, cb_kwargs={"url": url, "site": "bucea"})
+    assert (
+        walking.page_failed(errback_failure(article, IgnoreRequest("Forbidden by robots.txt")))
+        is None
+    )
+    full = LocalFault("no space left on device (writing warc)")
+    assert walking.page_failed(errback_failure(article, full)) is None
+    brief = Request(url, cb_kwargs={"brief_url": url})
+    assert walking.brief_failed(errback_failure(brief, full)) is None  # no web archive, no record
+    loop = walking.page_failed(errback_failure(article, IgnoreRequest("max redirections reached")))
+    assert isinstance(loop, PageFailed) and loop.reason.startswith("a redirect loop")
+
+
+def test_the_spider_names_its_scope_and_keeps_to_it(tmp_path: Path) -> None:
+    bucea = spider(tmp_path, site="bucea")
+    assert bucea.allowed_hosts == (
+        "xww.bucea.edu.cn", "*.bjedu.gov.cn", "*.bjedu.cn", "jw.beijing.gov.cn", "*.moe.gov.cn",
+        "archive.org", "web.archive.org",
+    )  # fmt: skip
+    bucea.incremental = rules(tmp_path / "archive.db")
+    url = "https://xww.bucea.edu.cn/zhxw/26536.htm"
+    news = make_news(attachments=["http://10.0.0.5/a.doc", "https://xww.bucea.edu.cn/b.doc"])
+    files = list(bucea.parse_article(_page_of(news), url=url, site="bucea"))
+    refused = [o for o in files if isinstance(o, PageFailed)]
+    assert [(f.url, f.kind) for f in refused] == [("http://10.0.0.5/a.doc", "file")]
+    assert refused[0].reason.startswith("refused: 10.0.0.5 is an IP address: a private")
+    fetched = [o.url for o in files if isinstance(o, Request) and o.callback == bucea.parse_file]
+    assert fetched == ["https://xww.bucea.edu.cn/b.doc"]
+    bucea.close_index()
+
+
+def _page_of(news: News) -> HtmlResponse:
+    links = "".join(f'<p><a href="{a}">附件{i}.doc</a></p>' for i, a in enumerate(news.attachments))
+    html = (f'<html><body><h2 class="detail-title">{news.title}</h2><p><small>发布时间:'
+            f'{news.published}</small></p><div class="m-content" id="art"><p>{news.body}</p>'
+            f"{links}</div></body></html>")  # fmt: skip
+    return HtmlResponse(news.url, body=html.encode(), encoding="utf-8", request=Request(news.url))
+
+
+def test_what_an_earlier_run_left_undone_is_asked_for_at_the_start(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with Archive.open(db, create=True) as archive:  # killed after the article, before the rest
+        archive.save_document(make_news())
+    crawling = spider(tmp_path, site="bucea")
+    crawling.incremental = rules(db)
+    undone = list(crawling.unfinished([crawling.profiles["bucea"]]))
+    assert [(r.url, r.callback) for r in undone] == [
+        (make_news().cites[0].url, crawling.parse_brief),
+        (make_news().attachments[0], crawling.parse_file),
+    ]
+    assert not list(crawling.unfinished([DEMO]))  # another site's work is not this crawl's
     crawling.close_index()
