@@ -13,7 +13,10 @@ from archiver.config import host_matches
 from archiver.extract.text import Element, Piece, lines_and_pieces, parse_html
 from archiver.records import Citation, CitationHow
 
-ATTACHMENT_EXTENSIONS = (".doc", ".docx", ".pdf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar")
+# .wps and .et: WPS Office's Writer and Spreadsheets files, common on Chinese sites
+ATTACHMENT_EXTENSIONS = (
+    ".doc", ".docx", ".pdf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".et",
+)  # fmt: skip
 
 # A written address ends at the first whitespace or non-ASCII character, so full-width
 # punctuation right after it (…2502.html）。) is never part of it. " < > are excluded too.

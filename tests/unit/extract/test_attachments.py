@@ -223,3 +223,15 @@ def test_a_worker_that_dies_costs_that_file_only(tmp_path: Path) -> None:
         result = worker.extract(files.docx_bytes(), "a.docx")
     assert result is not None and (result.status, result.format) == ("unreadable", "docx")
     assert result.warnings[0].startswith(("the reader crashed", "the reader process"))
+
+
+def test_wps_and_et_links_are_attachments() -> None:
+    from archiver.extract.html import parse_html
+    from archiver.extract.links import find_attachments
+
+    body = parse_html(
+        '<div><a href="/f/通知.wps">通知</a> <a href="/f/名单.et">名单</a>'
+        ' <a href="/x.htm">x</a></div>'
+    )
+    found = find_attachments(body, "https://xww.bucea.edu.cn/zhxw/1.htm")
+    assert [url.rsplit("/", 1)[1] for url in found] == ["通知.wps", "名单.et"]
