@@ -65,6 +65,8 @@ def check_news(world: World, site: FamilySite, records: list[dict[str, Any]], *,
         assert r["title"] == fact.title, fact.url
         assert r["published"] == fact.published, fact.url
         assert r["department"] == fact.department, fact.url
+        assert (r["contributor"], r["reviewer"]) == (fact.contributor, fact.reviewer), fact.url
+        assert r["sha256"] == served_sha256(world, fact.url)
         assert r["body"].splitlines() == list(fact.paragraphs), fact.url
         assert r["cites"] == [c.url for c in fact.cites], fact.url
         assert r["attachments"] == list(fact.attachments), fact.url
