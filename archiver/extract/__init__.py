@@ -20,6 +20,7 @@ from archiver.extract.families import (
     extract_list,
     is_challenge_page,
 )
+from archiver.extract.guard import empty_document, never_raises
 from archiver.extract.links import find_cited_urls, url_host
 from archiver.extract.listing import extract_list_page
 from archiver.extract.news import extract_news
@@ -60,6 +61,7 @@ def page_family(text: str, url: str, family: str | None = AUTO) -> str | None:
     return detect_family(text, url)
 
 
+@never_raises(empty_document)
 def extract_document(
     raw: bytes,
     url: str,
@@ -76,7 +78,7 @@ def extract_document(
     the page; no family: the generic extractor), finding the pages it cites on ``cited_hosts``,
     then a profile's own ``selectors``; ``brief`` reads a bureau page by the family recognised
     on it. ``url`` is the page's own address (not a web-archive replay address). ``capture`` is
-    left None: the crawl fills it.
+    left None: the crawl fills it. Never raises (see :mod:`archiver.extract.guard`).
     """
     decoded = decode_bytes(raw, content_type)
     record: News | Brief

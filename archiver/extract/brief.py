@@ -17,6 +17,7 @@ import re
 from urllib.parse import urlsplit
 
 from archiver.extract.dates import to_iso_datetime
+from archiver.extract.guard import empty_brief, never_raises
 from archiver.extract.labels import first_value, split_labelled
 from archiver.extract.layout import find_body_container, find_heading, page_title
 from archiver.extract.text import (
@@ -24,6 +25,7 @@ from archiver.extract.text import (
     Element,
     body_lines,
     clean_body,
+    normalise_space,
     parse_html,
     text_lines,
     to_html,
@@ -45,6 +47,7 @@ _WAYBACK_TOOLBAR = re.compile(
 )
 
 
+@never_raises(empty_brief)
 def extract_brief(html: str, url: str) -> Brief:
     """A :class:`Brief` record from a bureau page (TRS/gov CMS or the 2011 campaign site).
 
@@ -86,7 +89,7 @@ def gov_meta(root: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in root.iter("meta"):
         name = (el.get("name") or "").strip().lower()
-        content = " ".join((el.get("content") or "").split())
+        content = normalise_space(el.get("content") or "")
         if name and content and name not in found:
             found[name] = content
     return found

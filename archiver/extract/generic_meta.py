@@ -32,7 +32,7 @@ def read_meta(root: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").strip().lower()
-        content = " ".join((el.get("content") or "").split())
+        content = normalise_space(el.get("content") or "")  # (no control characters)
         if name and content and name not in found:
             found[name] = content
     return found

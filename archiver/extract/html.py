@@ -15,13 +15,23 @@ Element: TypeAlias = etree._Element
 # like "王　伟" use it). Zero-width characters vanish. (Regexes: str.translate with a
 # dict is several times slower.)
 _SPACES = re.compile(r"[ \t\n\r\f\v\xa0]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+# Zero-width characters, and control characters: a page's text never shows them, and on a
+# terminal some of them (ESC, CSI) are commands. \x1a (SUB, the DOS end of file) is common
+# in text pasted from Word. (\x85, NEL, is a line end, kept with the whitespace.)
+_INVISIBLE = re.compile(
+    r"[\u200b\u200c\u200d\ufeff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]"
+)
 # What str.split() treats as whitespace beyond _SPACES' set (the whitespace characters of
 # str.isspace(): \x1c-\x1f \x85 \u1680 \u2000-\u200a \u2028 \u2029 \u202f \u205f \u3000),
-# plus the zero-width characters (\u200b-\u200d, \ufeff). Text holding none of them is
-# normalised by split/join, several times faster than the two regexes. (Spelled out:
-# the class [^\S…] searches many times slower.)
-_NOT_PLAIN = re.compile(r"[\x1c-\x1f\x85\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]")
+# plus the invisible characters of _INVISIBLE. Text holding none of them is normalised by
+# split/join, several times faster than the two regexes. (Spelled out: the class [^\S…]
+# searches many times slower.)
+_NOT_PLAIN = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000"
+    r"\ufeff\ufffe\uffff]"
+)
+# What lxml refuses to store in a tree's text (it keeps them when it parses them).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 _local = threading.local()
@@ -50,7 +60,30 @@ def parse_html(html: str) -> Element:
             root = None
     if root is None:
         root = etree.fromstring("<html><body></body></html>", _parser())
+    _adopt_strays(root)
     return root
+
+
+def _adopt_strays(root: Element) -> None:
+    """Markup after an early ``</html>`` (or a second ``<html>``) makes libxml2 start a second
+    root beside the first: XPath's ``//`` finds its elements, ``root.iter()`` does not, and an
+    extractor mixing the two fails. Its content joins the end of the first root's body."""
+    strays = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if not strays:
+        return
+    body = root.find("body")
+    target = body if body is not None else root
+    for stray in strays:
+        for part in list(stray):
+            if part.tag == "body":
+                if part.text and len(target):
+                    append_tail(target[-1], part.text)
+                elif part.text:
+                    append_text(target, part.text)
+                part.text = None
+                target.extend(list(part))
+            elif part.tag != "head":
+                target.append(part)
 
 
 def text_of(el: Element) -> str:
@@ -68,21 +101,38 @@ def drop_element(el: Element) -> None:
     if el.tail:
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
+            append_tail(previous, el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            append_text(parent, el.tail)
     parent.remove(el)
 
 
+def append_text(el: Element, text: str) -> None:
+    """Add ``text`` to the text of ``el``, before its first child."""
+    el.text = xml_text((el.text or "") + text)
+
+
+def append_tail(el: Element, text: str) -> None:
+    """Add ``text`` to the tail of ``el``, the text after it."""
+    el.tail = xml_text((el.tail or "") + text)
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the control characters lxml refuses to store in a tree (it keeps
+    them when it parses a page: a stray ``\\x1a`` from Word, a ``&#27;``), never visible."""
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
+
+
 def normalise_space(text: str) -> str:
-    """Collapse runs of ASCII whitespace and NBSP to one space; strip (also ``\\u3000``)."""
+    """Collapse runs of ASCII whitespace and NBSP to one space; strip (also ``\\u3000``);
+    drop zero-width and control characters."""
     # Stripping first changes nothing (the result is stripped anyway, and zero-width
     # characters are not whitespace) and takes the usual leading "　　" out of the test.
     text = text.strip()
     if _NOT_PLAIN.search(text) is None:
         # Only _SPACES' characters separate words here, so split() collapses the same runs.
         return " ".join(text.split())
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def class_xpath(tag: str, name: str) -> str:

@@ -169,7 +169,7 @@ def _date_line_element(
     date_re = re.compile(rf"(?:{'|'.join(labels)})\s*[:：]\s*(?:19|20)\d\d\s*[-/.年]")
     test = " or ".join(f"contains(., '{label}')" for label in labels)
     found = []
-    for text in root.xpath(f"//body//text()[{test}]"):
+    for text in root.xpath(f".//body//text()[{test}]"):  # below root: in its order
         if not label_re.search(text):
             continue
         el = text.getparent()
@@ -189,9 +189,11 @@ def _date_line_element(
     if body_el is not None:
         # The date line nearest before the body; pages list other dates in sidebars.
         order = {el: i for i, el in enumerate(root.iter())}
-        before = [el for el in found if order[el] < order[body_el]]
-        if before:
-            return before[-1]
+        body_at = order.get(body_el)
+        if body_at is not None:
+            before = [el for el in found if order.get(el, body_at) < body_at]
+            if before:
+                return before[-1]
     return found[0]
 
 

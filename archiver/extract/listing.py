@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urldefrag
 
 from archiver.extract.dates import to_iso_date
+from archiver.extract.guard import empty_list, never_raises
 from archiver.extract.links import resolve_url
 from archiver.extract.sections import find_section_label
 from archiver.extract.text import Element, class_xpath, element_text, normalise_space, parse_html
@@ -18,6 +19,7 @@ NEXT_XPATH = "//" + class_xpath("a", "Next")
 _CUT_MARKS = ("…", "...")
 
 
+@never_raises(empty_list)
 def extract_list_page(html: str, url: str) -> ListPage:
     """A :class:`ListPage`: the section label, the items (absolute URLs, full titles,
     dates) and the next page (None on the last page, also when ``a.Next`` points at the

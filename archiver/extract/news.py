@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from archiver.extract.dates import to_iso_datetime
+from archiver.extract.guard import empty_news, never_raises
 from archiver.extract.labels import has_label, split_labelled
 from archiver.extract.links import (
     citations_from_pieces,
@@ -43,6 +44,7 @@ META_LABELS = (
 _META_FIELDS = {"部门": "department", "供稿": "contributor", "审核": "reviewer"}
 
 
+@never_raises(empty_news)
 def extract_news(html: str, url: str, bureau_hosts: Sequence[str] = ()) -> News:
     """A :class:`News` record from an article page of the news site.
 

@@ -24,6 +24,7 @@ from archiver.extract.families.detect import is_challenge_page as _is_challenge
 from archiver.extract.families.fallback import generic_brief, generic_news
 from archiver.extract.families.generic_list import extract_list as generic_list
 from archiver.extract.families.parts import CHALLENGE_WARNING, ArticleParts, to_brief, to_news
+from archiver.extract.guard import empty_brief, empty_list, empty_news, never_raises
 from archiver.extract.links import url_host
 from archiver.records import Brief, ListPage, News
 
@@ -90,6 +91,11 @@ def extract_list(html: Html, url: str, family: str | None) -> ListPage:
     the next page through the family's own pagination (None on the last page). ``None``:
     the generic reading (repeated dated links, a next link or the page-number pattern)."""
     _check(family)
+    return _read_list(html, url, family)
+
+
+@never_raises(empty_list)
+def _read_list(html: Html, url: str, family: str | None) -> ListPage:
     text = _text(html)
     if _is_challenge(text):
         return ListPage(url=url, section=None, parse_warnings=[CHALLENGE_WARNING])
@@ -103,6 +109,11 @@ def extract_article(
     """A :class:`News` record of an article page read by its family's rules (``None``: the
     generic extractor). Citations are looked for on ``cited_hosts``."""
     _check(family)
+    return _read_article(html, url, family, cited_hosts)
+
+
+@never_raises(empty_news)
+def _read_article(html: Html, url: str, family: str | None, cited_hosts: Sequence[str]) -> News:
     text = _text(html)
     if _is_challenge(text):
         return _challenge_record(News(url=url, site=url_host(url)))
@@ -119,6 +130,11 @@ def extract_bureau_page(html: Html, url: str, family: str | None) -> Brief:
     other families by their rules, anything else by the generic extractor. ``status`` stays
     ``live``: the crawl sets it."""
     _check(family)
+    return _read_bureau_page(html, url, family)
+
+
+@never_raises(empty_brief)
+def _read_bureau_page(html: Html, url: str, family: str | None) -> Brief:
     text = _text(html)
     if _is_challenge(text):
         return _challenge_record(Brief(url=url, site=url_host(url)))

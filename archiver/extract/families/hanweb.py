@@ -47,6 +47,7 @@ _CONTENT = re.compile(
 )
 _WRAPPER = "data-hanweb-content"
 _TAGS = re.compile(r"<[^>]*>")
+_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _URL_DATE = re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/art_\d+_\d+\.html")
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 
@@ -54,10 +55,14 @@ _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL 
 def _comment_field(html: str, name: str) -> str | None:
     """The text between ``<!--<$[name]>begin-->`` and ``<!--<$[name]>end-->``."""
     mark = rf"<!--\s*<\$\[{re.escape(name)}\]>\s*"
-    match = re.search(rf"{mark}begin\s*-->(.*?){mark}end\s*-->", html, re.DOTALL)
+    # the region ends at the first end mark, and opens at the last begin mark before it (a
+    # page sent twice, or cut and resent, opens one region inside another)
+    region = rf"{mark}begin\s*-->((?:(?!{mark}begin).)*?){mark}end\s*-->"
+    match = re.search(region, html, re.DOTALL)
     if match is None:
         return None
-    return normalise_space(htmllib.unescape(_TAGS.sub("", match.group(1)))) or None
+    text = _TAGS.sub("", _COMMENTS.sub("", match.group(1)))
+    return normalise_space(htmllib.unescape(text)) or None
 
 
 def read_article(html: str, url: str) -> ArticleParts:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archiver.extract.html import Element, drop_element, parse_html
+from archiver.extract.html import Element, append_tail, append_text, drop_element, parse_html
 from archiver.extract.labels import split_labelled
 from archiver.extract.links import citations_from_pieces, find_attachments, find_images, url_host
 from archiver.extract.text import (
@@ -136,18 +136,18 @@ def _drop_tag(el: Element) -> None:
     previous = el.getprevious()
     if el.text:
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.text
+            append_tail(previous, el.text)
         else:
-            parent.text = (parent.text or "") + el.text
+            append_text(parent, el.text)
     at = parent.index(el)
     for offset, child in enumerate(children):
         parent.insert(at + offset, child)
     if el.tail:
         last = children[-1] if children else previous
         if last is not None:
-            last.tail = (last.tail or "") + el.tail
+            append_tail(last, el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            append_text(parent, el.tail)
     parent.remove(el)
 
 
