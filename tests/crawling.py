@@ -50,6 +50,26 @@ def crawl(web: MockWeb, db: Path, *extra: str) -> subprocess.CompletedProcess[st
     return archiver(web, "crawl", "--db", str(db), *FAST, *extra, cwd=db.parent)
 
 
+def crawl_measured(
+    web: MockWeb, db: Path, *extra: str
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """:func:`crawl`, and the crawl's peak memory (resident set, bytes)."""
+    env = {**os.environ, **web.env()}
+    env.pop("ARCHIVER_DB", None)
+    args = [sys.executable, "-m", "archiver", "crawl", "--db", str(db), *FAST, *extra]
+    with (db.parent / "crawl.out").open("w+") as out, (db.parent / "crawl.err").open("w+") as err:
+        proc = subprocess.Popen(args, cwd=db.parent, env=env, stdout=out, stderr=err, text=True)
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage
+        except BaseException:
+            proc.kill()
+            raise
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        done = subprocess.CompletedProcess(args, proc.returncode, out.read(), err.read())
+    return done, usage.ru_maxrss * 1024  # kilobytes on Linux
+
+
 def export(web: MockWeb | dict[str, str], db: Path, *extra: str) -> list[dict[str, Any]]:
     result = archiver(web, "export", "--db", str(db), "--format", "jsonl", *extra, cwd=db.parent)
     assert result.returncode == 0, result.stderr

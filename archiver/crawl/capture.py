@@ -36,7 +36,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
 from archiver.crawl import settings as default
-from archiver.crawl.faults import local_fault, stop_crawl
+from archiver.crawl.faults import LocalFault, local_fault, stop_crawl
 from archiver.crawl.settings import warc_dir
 from archiver.webarchive.warc import CaptureRef, WarcWriter
 
@@ -59,6 +59,9 @@ class WarcCaptureMiddleware:
     def __init__(self, writer: WarcWriter, crawler: Crawler | None = None):
         self.writer = writer
         self.crawler = crawler
+        #: the local fault that stopped writing (a full disk): nothing is written after it, so
+        #: a file never holds a record after a cut-off one
+        self.fault: LocalFault | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -91,15 +94,22 @@ class WarcCaptureMiddleware:
     def _write(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
         """Write the exchange; a full disk (any local fault) stops the crawl, and this request
         fails with the fault rather than go on uncaptured."""
+        if self.fault is not None:
+            raise self.fault
         try:
             return self._write_exchange(request, response, sent)
         except OSError as exc:
-            fault = local_fault(exc, f"writing {self.writer.folder}")
-            if fault is None:
-                raise
-            if self.crawler is not None:
-                stop_crawl(self.crawler, fault)
-            raise fault from None
+            raise self._stopped(exc) from None
+
+    def _stopped(self, exc: OSError) -> LocalFault:
+        """``exc`` as the local fault that stops the crawl (or ``exc`` itself if it is none)."""
+        fault = local_fault(exc, f"writing {self.writer.folder}")
+        if fault is None:
+            raise exc
+        self.fault = self.fault or fault
+        if self.crawler is not None:
+            stop_crawl(self.crawler, fault)
+        return fault
 
     def _write_exchange(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
         return self.writer.write_exchange(
@@ -120,19 +130,18 @@ class WarcCaptureMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         # A retry copies meta: drop the previous try's capture so it is not taken for this one.
         request.meta.pop(CAPTURE_META, None)
-        if request.meta.pop(_SENT_META, False):
+        if request.meta.pop(_SENT_META, False) and self.fault is None:
             reason = f"{type(exception).__name__}: {exception}".strip()
             try:
                 self.writer.write_failure(request.url, reason, datetime.now(UTC))
             except OSError as exc:
-                fault = local_fault(exc, f"writing {self.writer.folder}")
-                if fault is None:
-                    raise
-                if self.crawler is not None:
-                    stop_crawl(self.crawler, fault)
+                self._stopped(exc)
 
     def spider_closed(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as exc:  # the last record cannot be flushed: its tail is cut, as on a kill
+            self._stopped(exc)
 
 
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:

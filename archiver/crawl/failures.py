@@ -12,7 +12,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
@@ -69,7 +69,7 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(value, IgnoreRequest) and str(value) == "max redirections reached":
         hops = request.meta.get("redirect_urls", []) if request is not None else []
         return f"a redirect loop: gave up after {len(hops)} redirects"
-    if isinstance(value, DNSLookupError) and request is not None:
+    if isinstance(value, DNSLookupError | CannotResolveHostError) and request is not None:
         refused = refusal_of(urlsplit(request.url).hostname)
         if refused:
             return f"refused: {refused}"

@@ -166,6 +166,7 @@ class ArchivePipeline:
         except (OSError, sqlite3.DatabaseError) as exc:
             if local_fault(exc, "") is None or self.lock is None:
                 raise
+            logger.info("closing the run with the disk space the lock kept in reserve")
             self.lock.free_reserve()  # the disk is full: the reserve lets the run close
             self.archive.finish_run(self.run_id, outcome, counts, message)
         self._stats.set_value("archiver/outcome", outcome)

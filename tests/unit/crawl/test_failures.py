@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -81,10 +81,10 @@ def test_a_refused_lookup_names_the_address() -> None:
     with pytest.raises(DNSLookupError):
         resolver.checked("10.0.0.7", "intranet.example.edu.cn")
     request = Request("https://intranet.example.edu.cn/list.htm")
-    reason = failure_reason(failed(DNSLookupError("no results"), request))
-    assert reason == (
-        "refused: intranet.example.edu.cn resolves to 10.0.0.7, a private network address"
-    )
+    for lookup in (DNSLookupError("no results"), CannotResolveHostError("no results")):
+        assert failure_reason(failed(lookup, request)) == (
+            "refused: intranet.example.edu.cn resolves to 10.0.0.7, a private network address"
+        )
 
 
 def test_only_robots_txt_makes_a_skip_and_a_local_fault_is_no_sites() -> None:
