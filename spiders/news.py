@@ -7,10 +7,9 @@ through :class:`archiver.crawl.recovery.WebArchiveRecovery`. Crawl state travels
 (``cb_kwargs``): the site, the list being walked, its run of known items, the brief's address.
 Callbacks only choose the extractor; records go to the item pipeline.
 
-Every page asked for ends as a record or as a :class:`~archiver.records.PageFailed` (counted by
-the pipeline, named in the log); only robots.txt makes a page "skipped". The crawl's scope
-(``allowed_hosts``: its sites' hosts, their cited hosts, the web archive's) is enforced on every
-request by :class:`archiver.crawl.scope.ScopeMiddleware`; the spider asks for nothing outside it.
+Every page asked for ends as a record or a named :class:`~archiver.records.PageFailed`; only
+robots.txt makes a page "skipped". Its scope (``allowed_hosts``: its sites' and cited hosts, the
+web archive's) holds for every request (:class:`archiver.crawl.scope.ScopeMiddleware`).
 
 Arguments (``-a`` with ``scrapy crawl news``): ``site``, comma-separated profile names (default:
 every profile); ``start_urls``, comma-separated list pages of those sites (default: the
@@ -114,6 +113,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         spider.allowed_hosts = spider.crawl_hosts(dict.fromkeys(site for _url, site in lists))
         spider.scope = CrawlScope(spider.allowed_hosts, allowed_networks(settings))
         crawler.signals.connect(spider.close_index, signal=signals.spider_closed)
+        crawler.signals.connect(spider.list_page_dropped, signal=signals.request_dropped)
         return spider
 
     def crawl_hosts(self, sites: Iterable[str]) -> tuple[str, ...]:
@@ -146,12 +146,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         self.incremental = Incremental.from_settings(self.settings)
         lists = self.start_lists()
         for url, site in lists:
-            yield Request(
-                url,
-                callback=self.parse_list,
-                errback=self.page_failed,
-                cb_kwargs={"lst": url, "site": site},
-            )
+            yield self._list_request(url, lst=url, site=site)
         for request in self.unfinished([self.profiles[site] for _url, site in lists]):
             yield request
 
@@ -163,6 +158,12 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         yield from self._brief_requests(briefs)
         for news_url, file_url in files:
             yield self._file_request(news_url, file_url)
+
+    def list_page_dropped(self, request: Request) -> None:
+        """A next list page dropped as a duplicate: the list's pages loop. A failed list."""
+        if request.callback == self.parse_list:
+            self._count("errors")  # counted here: a signal handler hands no item on
+            failed_page(request.url, "the list's pages loop back: it ends unwalked", "list")
 
     def close_index(self) -> None:
         if self.incremental is not None:
@@ -221,12 +222,10 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         if self.known.stops_list(lst, streak):
             self._count("lists_stopped_early")
             return
-        yield Request(
-            page.next_url,
-            callback=self.parse_list,
-            errback=self.page_failed,
-            cb_kwargs={"lst": lst, "site": site, "streak": streak},
-        )
+        yield self._list_request(page.next_url, lst=lst, site=site, streak=streak)
+
+    def _list_request(self, url: str, **cb_kwargs: Any) -> Request:
+        return Request(url, self.parse_list, errback=self.page_failed, cb_kwargs=cb_kwargs)
 
     def parse_article(
         self, response: Response, url: str, site: str, section: str | None = None

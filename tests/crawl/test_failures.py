@@ -26,6 +26,7 @@ from tests.mockweb.hostile import (
     FAILING_ARTICLES,
     FAULTY_LIST,
     FILE_BOMB,
+    LOOPING_LIST,
     MAINTENANCE_HTML,
     MAINTENANCE_LIST,
     MOVED_ARTICLE,
@@ -35,7 +36,7 @@ from tests.mockweb.hostile import (
 
 STARTS = [
     "https://xww.bucea.edu.cn/ttxw/index.htm", "https://xww.bucea.edu.cn/zhxw/index.htm",
-    FAULTY_LIST, MAINTENANCE_LIST,
+    FAULTY_LIST, MAINTENANCE_LIST, LOOPING_LIST,
 ]  # fmt: skip
 
 
@@ -49,7 +50,8 @@ def test_every_page_ends_as_a_record_or_a_named_failure(tmp_path: Path) -> None:
         runs = archiver(web, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
     failed = dict(re.findall(r"ERROR: failed to fetch (\S+): (.*)", result.stderr))
     expected = {url: reason for url, reason in FAILING_ARTICLES} | {
-        MAINTENANCE_LIST: "the list page lists no articles"
+        MAINTENANCE_LIST: "the list page lists no articles",
+        LOOPING_LIST: "the list's pages loop back: it ends unwalked",
     }
     assert set(failed) == set(expected), result.stderr[-4000:]
     for url, reason in expected.items():
@@ -64,7 +66,7 @@ def test_every_page_ends_as_a_record_or_a_named_failure(tmp_path: Path) -> None:
     assert not set(expected) & set(records)
     with sqlite3.connect(db) as conn:
         walked = {url for (url,) in conn.execute("SELECT start_url FROM list_walks")}
-    assert walked == set(STARTS) - {MAINTENANCE_LIST}
+    assert walked == set(STARTS) - {MAINTENANCE_LIST, LOOPING_LIST}
     # a redirect onto a page fetched already still gives the page asked for its record
     assert records[MOVED_ARTICLE]["title"] == MOVED_TO.title
     assert records[MOVED_TO.url]["title"] == MOVED_TO.title

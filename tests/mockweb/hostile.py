@@ -10,8 +10,8 @@
 - :func:`faulty_world`: the default world plus a list (:data:`FAULTY_LIST`) of articles that
   fail in every way a page can fail a crawl (a redirect loop, a response over the size limit,
   a gzip bomb, a PDF, JSON, an empty and a maintenance page, a redirect onto a page already
-  fetched) and a good article citing briefs that fail likewise; and a list that is a
-  maintenance page (:data:`MAINTENANCE_LIST`).
+  fetched) and a good article citing briefs that fail likewise; a list that is a maintenance
+  page (:data:`MAINTENANCE_LIST`); and a list whose pages loop (:data:`LOOPING_LIST`).
 
 Nothing here changes what :func:`~tests.mockweb.world.default_world` serves.
 """
@@ -135,6 +135,8 @@ def hostile_world() -> World:
 
 FAULTY_LIST = f"{NEWS_ROOT}/gzdt/index.htm"
 MAINTENANCE_LIST = f"{NEWS_ROOT}/xxyw/index.htm"
+#: A list whose second page's next page is its first: it never ends.
+LOOPING_LIST = f"{NEWS_ROOT}/xsgz/index.htm"
 MAINTENANCE_HTML = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>系统维护</title></head>'
     "<body><h1>系统维护中</h1><p>网站正在进行系统维护，请稍后访问。</p></body></html>\n"
@@ -216,6 +218,11 @@ def faulty_world() -> World:
     listing = render_list_page("工作动态", entries, "index.htm", None)
     world.set_page(NEWS_HOST, "/gzdt/index.htm", listing.encode())
     world.set_page(NEWS_HOST, "/xxyw/index.htm", MAINTENANCE_HTML)
+    for name, article, next_name in (("index.htm", catalog.A_INTEGRITY, "2.htm"),
+                                     ("2.htm", catalog.A_CONTEST, "index.htm")):  # fmt: skip
+        entry = ListEntry(article.url, article.title, article.published)
+        page = render_list_page("学生工作", [entry], next_name, None)
+        world.set_page(NEWS_HOST, f"/xsgz/{name}", page.encode())
     good = replace(A_GOOD, sections=("工作动态",))
     world.set_page(NEWS_HOST, "/gzdt/good.htm", render_article(good, ()).encode())
     _add_failing(world)

@@ -282,3 +282,17 @@ def test_what_an_earlier_run_left_undone_is_asked_for_at_the_start(tmp_path: Pat
     ]
     assert not list(crawling.unfinished([DEMO]))  # another site's work is not this crawl's
     crawling.close_index()
+
+
+def test_a_list_page_dropped_as_a_duplicate_is_a_loop_and_an_error(
+    walking: NewsSpider, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = "https://xww.bucea.edu.cn/ttxw/index.htm"
+    stats = walking.crawler.stats
+    assert stats is not None
+    stats.open_spider()
+    walking.list_page_dropped(Request(url, callback=walking.parse_article))  # a duplicate article
+    assert stats.get_value("archiver/errors") is None
+    walking.list_page_dropped(Request(url, callback=walking.parse_list))
+    assert stats.get_value("archiver/errors") == 1
+    assert f"failed to fetch {url}: the list's pages loop back" in caplog.text
