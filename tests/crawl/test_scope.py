@@ -26,6 +26,7 @@ from tests.mockweb.hostile import (
     BRIEF_MOE,
     BRIEF_TRAP_CAPTURE,
     BRIEF_TRAP_REDIRECT,
+    BRIEF_TRAP_REFRESH,
     TRAP_ATTACHMENTS,
     TRAP_HOSTS,
     TRAP_IMAGES,
@@ -81,11 +82,12 @@ def test_a_brief_or_capture_that_redirects_out_of_scope_is_recorded_unavailable(
     with MockWeb(hostile_world()) as web:
         assert crawl(web, db).returncode == 0
         briefs = {r["url"]: r for r in export(web, db, "--kind", "brief")}
-    redirected = briefs[BRIEF_TRAP_REDIRECT.url]
-    assert redirected["status"] == "unavailable"
-    assert redirected["parse_warnings"][0].startswith(
-        "live site failed: refused a redirect to http://169.254.169.254/latest/meta-data/"
-    )
+    for trap in (BRIEF_TRAP_REDIRECT, BRIEF_TRAP_REFRESH):  # a 302, a meta refresh
+        redirected = briefs[trap.url]
+        assert redirected["status"] == "unavailable"
+        assert redirected["parse_warnings"][0].startswith(
+            "live site failed: refused a redirect to http://169.254.169.254/latest/meta-data/"
+        )
     captured = briefs[BRIEF_TRAP_CAPTURE.url]
     assert captured["status"] == "unavailable" and captured["title"] is None
     assert captured["parse_warnings"][1].startswith(

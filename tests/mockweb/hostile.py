@@ -57,6 +57,10 @@ TRAP_IMAGES = (f"{METADATA}photo.jpg", "http://192.168.1.1/photo.jpg")
 BRIEF_TRAP_REDIRECT = BriefFact(
     url=f"https://{JW_HOST}/jyzx/jyxw/202207/t20220701_2800001.html", status="unavailable"
 )
+#: A live bureau brief whose page is a meta refresh to the metadata address: unavailable.
+BRIEF_TRAP_REFRESH = BriefFact(
+    url=f"https://{JW_HOST}/jyzx/jyxw/202207/t20220702_2800002.html", status="unavailable"
+)
 #: A brief on a cited host whose robots.txt redirects to 127.0.0.1: still read live.
 BRIEF_MOE = BriefFact(
     url=f"http://{MOE_HOST}/jyb_xwfb/s5147/202207/t20220705_643210.html",
@@ -77,7 +81,7 @@ BRIEF_TRAP_CAPTURE = BriefFact(
     title="一份被截获的简报",
     paragraphs=("不应出现在档案里。",),
 )
-TRAP_BRIEFS = (BRIEF_TRAP_REDIRECT, BRIEF_MOE, BRIEF_TRAP_CAPTURE)
+TRAP_BRIEFS = (BRIEF_TRAP_REDIRECT, BRIEF_TRAP_REFRESH, BRIEF_MOE, BRIEF_TRAP_CAPTURE)
 
 A_TRAP = ArticleFact(
     url=f"{NEWS_ROOT}/ttxw/7e57ab1e0c0ffee0000000000000000a.htm",
@@ -91,6 +95,7 @@ A_TRAP = ArticleFact(
         Para((Link(TRAP_REDIRECT_FILE, "附件：会议材料.doc", "attachment"),)),
         *(Figure(src, "会议现场") for src in TRAP_IMAGES),
         Para(("相关报道见（", Link(BRIEF_TRAP_REDIRECT.url, "北京市教委", "cite"), "）。")),
+        Para(("另见（", Link(BRIEF_TRAP_REFRESH.url, "北京市教委", "cite"), "）。")),
         Para(("教育部报道见（", Link(BRIEF_MOE.url, "教育部", "cite"), "）。")),
         Para(("简报网址：", TextUrl(BRIEF_TRAP_CAPTURE.url))),
     ),
@@ -120,6 +125,8 @@ def hostile_world() -> World:
     world.set_page(
         JW_HOST, _path(BRIEF_TRAP_REDIRECT.url), b"", status=302, headers={"Location": METADATA}
     )
+    refresh = f'<html><head><meta http-equiv="refresh" content="0;url={METADATA}"></head></html>'
+    world.set_page(JW_HOST, _path(BRIEF_TRAP_REFRESH.url), refresh.encode())
     world.set_page(
         MOE_HOST, "/robots.txt", b"", status=302,
         headers={"Location": "http://127.0.0.1/robots.txt"},
