@@ -78,7 +78,7 @@ ARCHIVER_ATTACHMENT_TEXT = True
 ARCHIVER_ATTACHMENT_TIMEOUT = 60.0  # seconds
 ARCHIVER_ATTACHMENT_MAX_BYTES = 64_000_000
 ARCHIVER_ATTACHMENT_MAX_UNZIPPED = 256_000_000  # declared size of a .docx/.xlsx's members
-ARCHIVER_ATTACHMENT_MAX_PAGES = 2000  # PDF pages read; the rest is left (the text is partial)
+ARCHIVER_ATTACHMENT_MAX_PAGES = 500  # PDF pages read; the rest is left (the text is partial)
 # `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
