@@ -21,7 +21,8 @@ def test_one_json_line_per_file_with_the_extractor_chosen_by_url() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     record = json.loads(lines[0])
-    assert list(record) == [*COMMON_FIELDS, *NEWS_FIELDS, "file"]
+    assert list(record) == [*COMMON_FIELDS, *NEWS_FIELDS, "family", "file"]
+    assert record["family"] == "bucea"  # the first site's profile names its template
     assert record["title"] == "学校召开深入开展创先争优活动推进会"
     assert record["published"] == "2011-04-11"
     assert record["department"] is None
@@ -32,7 +33,7 @@ def test_one_json_line_per_file_with_the_extractor_chosen_by_url() -> None:
 def test_a_bureau_url_chooses_the_brief_extractor() -> None:
     url = "http://kxfzg.bjedu.gov.cn/gzjb/2011-04-11/2448.html"
     record = json.loads(run("parse", "--url", url, str(BRIEF)).stdout)
-    assert list(record) == [*COMMON_FIELDS, *BRIEF_FIELDS, "file"]
+    assert list(record) == [*COMMON_FIELDS, *BRIEF_FIELDS, "family", "file"]
     assert record["kind"] == "brief"
     assert record["source"] and record["title"]
 
