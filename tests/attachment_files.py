@@ -148,6 +148,7 @@ def xlsx_bytes(
             sheet.append(list(row))
     if title:
         book.properties.title = title
+    book.properties.created = book.properties.modified = datetime(2022, 5, 6, 9, 0)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
