@@ -1,4 +1,5 @@
-"""Word 2007+ (``.docx``): python-docx reads the body's paragraphs and tables in order.
+"""Word 2007+ (``.docx``): python-docx reads the body's paragraphs and tables in order, those
+inside content controls included.
 
 A table row is one line, its cells separated by tabs (a merged cell once). Headers, footers
 and footnotes are left out: they repeat on every page and are not the document's text.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from archiver.extract.attachments.limits import Limits, TextBudget, check_zip
@@ -25,7 +27,7 @@ def read_docx(data: bytes, limits: Limits) -> AttachmentText:
         check_zip(archive, limits)
     document = docx.Document(io.BytesIO(data))
     budget = TextBudget(limits.max_chars)
-    for block in document.iter_inner_content():
+    for block in _blocks(document.element.body, document):
         lines = _table_lines(block) if isinstance(block, Table) else [block.text]
         if not all(budget.add(line) for line in lines):
             break
@@ -36,6 +38,24 @@ def read_docx(data: bytes, limits: Limits) -> AttachmentText:
         library("python-docx"),
         text_source=f"{library('python-docx')}: body paragraphs and tables",
     )
+
+
+def _blocks(parent: Any, document: Any) -> Iterator[Any]:
+    """The paragraphs and tables of ``parent`` in order, those inside content controls
+    (``w:sdt``, which python-docx's own iteration skips) included."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, document)
 
 
 def _table_lines(table: Any) -> list[str]:

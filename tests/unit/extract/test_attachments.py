@@ -235,3 +235,23 @@ def test_wps_and_et_links_are_attachments() -> None:
     )
     found = find_attachments(body, "https://xww.bucea.edu.cn/zhxw/1.htm")
     assert [url.rsplit("/", 1)[1] for url in found] == ["通知.wps", "名单.et"]
+
+
+def test_text_inside_a_content_control_is_read() -> None:
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("第一段")
+    sdt = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>控件里的文字</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(1, sdt)
+    out = io.BytesIO()
+    document.save(out)
+    result = extract_attachment(out.getvalue(), "sdt.docx")
+    assert result is not None and result.text.splitlines() == ["第一段", "控件里的文字"]
