@@ -28,7 +28,7 @@ def test_list_shows_the_shipped_profile_and_the_folders(tmp_path: Path) -> None:
     result = run("sites", "list", "--db", str(tmp_path / "archive.db"))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("bucea\tbucea\txww.bucea.edu.cn\t2 lists\t北京建筑大学新闻网\tshipped")
+    assert lines[0] == "bucea\tbucea\txww.bucea.edu.cn\t2 lists\t北京建筑大学新闻网\tshipped"
     assert lines[1] == (
         f"demo\tsudy\tnews.demo.edu.cn\t1 lists\t示例大学新闻网\t{sites / 'demo.toml'}"
     )
