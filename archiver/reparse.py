@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.config import PAGE_MAX_BYTES
-from archiver.extract import extract_document
+from archiver.extract import AUTO, extract_document
 from archiver.extract.attachments import BoundedExtractor, Limits, file_name
 from archiver.records import EXTRACTOR_VERSION, Brief, Capture, Document, Kind
 from archiver.sites import SiteProfile, profile_for_url
@@ -58,12 +58,19 @@ def reparse_archive(
             report.failed.append(f"{row['url']}: {exc}")
             continue
         kind: Kind = "news" if row["kind"] == "news" else "brief"
+        # read as the crawl read it: the site's profile names the family and its selectors
+        profile = profile_for_url(profiles, row["url"]) if kind == "news" else None
         hosts = cited_hosts
         if hosts is None:
-            profile = profile_for_url(profiles, row["url"])
             hosts = profile.cited_hosts if profile else ()
         doc = extract_document(
-            captured.body, row["url"], row["content_type"], kind=kind, cited_hosts=hosts
+            captured.body,
+            row["url"],
+            row["content_type"],
+            kind=kind,
+            cited_hosts=hosts,
+            family=profile.family if profile else AUTO,
+            selectors=profile.selectors if profile else None,
         )
         _keep_crawl_facts(doc, row)
         try:

@@ -79,12 +79,11 @@ def read_article(html: str, url: str) -> ArticleParts:
         _title_from_page(parts, root, body_el, meta)
     pairs = meta_lines(root, body_el).pairs()
     if not fill_from_meta(parts, meta, "pubdate") and not fill_published(parts, pairs):
+        # never the URL's date (a record's date is the page's): it is only named as a hint
         found = _URL_DATE.search(url)
         day = to_iso_date("-".join(found.groups())) if found else None
-        if parts.fill("published", day, "url:/art/YYYY/M/D/"):
-            parts.warn("published: no PubDate meta or date label; took the URL's date")
-        else:
-            parts.warn("published: no PubDate meta or date label")
+        hint = f" (the address says {day})" if day else ""
+        parts.warn(f"published: no PubDate meta or date label{hint}")
     if not fill_from_meta(parts, meta, "contentsource"):
         parts.fill("source", _comment_field(html, "信息来源"), f"{FAMILY}:<!--<$[信息来源]>-->")
     fill_byline(parts, pairs)

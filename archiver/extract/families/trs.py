@@ -70,13 +70,12 @@ def read_article(html: str, url: str) -> ArticleParts:
         or fill_published(parts, pairs)
         or fill_date_line(parts, lines)
     ):
+        # never the URL's date (a record's date is the page's): it is only named as a hint
         found = _URL_DATE.search(url)
-        if parts.fill(
-            "published", to_iso_date(found.group(1)) if found else None, "url:t<YYYYMMDD>"
-        ):
-            parts.warn("published: no PubDate meta, date label or date line; took the URL's date")
-        else:
-            parts.warn("published: no PubDate meta, date label or date line")
+        digits = found.group(1) if found else ""
+        day = to_iso_date(f"{digits[:4]}-{digits[4:6]}-{digits[6:]}") if digits else None
+        hint = f" (the address says {day})" if day else ""
+        parts.warn(f"published: no PubDate meta, date label or date line{hint}")
     fill_from_meta(parts, meta, "contentsource")
     fill_byline(parts, pairs)
     fill_section(parts, meta, root, body_el)
