@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from archiver.crawl.failures import failure_reason
+from archiver.crawl.failures import asked_url, failure_reason
 from archiver.crawl.responses import header
 from archiver.extract import decode_html
 from archiver.extract.families import canonical_article_url, detect_family, extract_list
@@ -30,6 +30,7 @@ class Fetched:
     content_type: str | None = None
     body: bytes = b""
     error: str | None = None
+    final_url: str | None = None  # where redirects led, when the page came
 
 
 class ProbeSpider(scrapy.Spider):
@@ -37,10 +38,12 @@ class ProbeSpider(scrapy.Spider):
 
     name = "probe"
 
-    def __init__(self, urls: list[str], articles: int = 1, **kwargs: Any):
+    def __init__(self, urls: str | list[str] = "", articles: int | str = 1, **kwargs: Any):
         super().__init__(**kwargs)
-        self.urls = list(urls)
-        self.articles = articles
+        # `scrapy crawl probe -a urls=URL,URL -a articles=2` passes text
+        given = urls.split(",") if isinstance(urls, str) else list(urls)
+        self.urls = [u.strip() for u in given if u.strip()]
+        self.articles = int(articles)
         # the crawl's scope (archiver.crawl.scope): the hosts of the pages asked for, no other
         self.allowed_hosts = tuple(dict.fromkeys(h for h in map(_host, self.urls) if h))
         self.fetched: dict[str, Fetched] = {}
@@ -65,17 +68,19 @@ class ProbeSpider(scrapy.Spider):
             )
 
     def _keep(self, response: Response) -> None:
-        url = response.request.url if response.request is not None else response.url
+        # under the address asked for, whatever it redirected to
+        url = asked_url(response.request) if response.request is not None else response.url
         self.fetched[url] = Fetched(
             url=url,
             status=response.status,
             content_type=header(response, b"Content-Type"),
             body=response.body,
+            final_url=response.url,
         )
 
     def failed(self, failure: Failure) -> None:
         """A page that could not be fetched is kept with the reason."""
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = asked_url(failure.request)  # type: ignore[attr-defined]
         self.fetched[url] = Fetched(url=url, error=failure_reason(failure))
 
     def pages(self) -> list[Fetched]:

@@ -82,7 +82,7 @@ ARCHIVER_ATTACHMENT_MAX_PAGES = 500  # PDF pages read; the rest is left (the tex
 # `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
-# -s ARCHIVER_DB=... or $ARCHIVER_DB (read by the spider's settings hook below).
+# -s ARCHIVER_DB=... or $ARCHIVER_DB (read by db_path() below).
 ARCHIVER_DB = None
 # Site profiles: the shipped ones and, replacing them by name, those of this folder
 # (default: sites/ beside ARCHIVER_DB, or $ARCHIVER_SITES_DIR).

@@ -56,9 +56,6 @@ class ArchivedPages:
             self._conn.close()
             raise ArchiveError(f"{path} is not an archiver archive")
         if snapshot:
-            (last,) = self._conn.execute(f"SELECT max(rowid) FROM {DOCUMENTS}").fetchone()
-            self.last_rowid = int(last or 0)
-        if snapshot:
             (max_rowid,) = self._conn.execute(f"SELECT max(rowid) FROM {DOCUMENTS}").fetchone()
             self._max_rowid = max_rowid or 0
 
