@@ -26,6 +26,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from archiver.crawl import settings as default
@@ -39,6 +40,7 @@ from archiver.crawl.failures import (
 from archiver.crawl.incremental import KNOWN_PAGE_STATUSES, Incremental
 from archiver.crawl.limits import FILE_META
 from archiver.crawl.logs import quiet_network_tracebacks
+from archiver.crawl.politeness import apply_profile_politeness
 from archiver.crawl.recovery import WebArchiveRecovery
 from archiver.crawl.responses import (
     file_from_response,
@@ -61,9 +63,15 @@ from archiver.records import (
     Withdrawal,
 )
 from archiver.records.checks import page_problem
-from archiver.sites import SiteProfile, adhoc_profile, load_profiles, profile_for_url
+from archiver.sites import (
+    SiteProfile,
+    adhoc_profile,
+    load_profiles,
+    profile_for_url,
+)
 from archiver.store import utc_now
 from archiver.webarchive import wayback
+from spiders import argument_list
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +91,8 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        self.site_names = _names(site) or list(self.default_sites)
-        self.requested_urls = _names(start_urls)
+        self.site_names = argument_list(site) or list(self.default_sites)
+        self.requested_urls = argument_list(start_urls)
         self.profiles: dict[str, SiteProfile] = dict(profiles or {})
         self.start_urls: list[str] = []
         self.cited_hosts_override: tuple[str, ...] | None = None
@@ -92,6 +100,12 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         self.incremental: Incremental | None = None
         self.allowed_hosts: tuple[str, ...] = ()
         self.scope = CrawlScope()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Its profiles' politeness limits become download slots of their hosts."""
+        super().update_settings(settings)
+        apply_profile_politeness(settings, cls.default_sites)
 
     @classmethod
     def for_site(cls, name: str) -> type[NewsSpider]:
@@ -380,11 +394,3 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
     def _count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"archiver/{key}")
-
-
-def _names(value: str | Sequence[str] | None) -> list[str]:
-    """A comma-separated argument (``-a site=a,b``) or a list, as a list."""
-    if value is None:
-        return []
-    items = value.split(",") if isinstance(value, str) else value
-    return [item.strip() for item in items if item.strip()]

@@ -19,6 +19,7 @@ from archiver.crawl.failures import asked_url, failure_reason
 from archiver.crawl.responses import header
 from archiver.extract import decode_html
 from archiver.extract.families import canonical_article_url, detect_family, extract_list
+from spiders import argument_list
 
 
 @dataclass
@@ -40,9 +41,7 @@ class ProbeSpider(scrapy.Spider):
 
     def __init__(self, urls: str | list[str] = "", articles: int | str = 1, **kwargs: Any):
         super().__init__(**kwargs)
-        # `scrapy crawl probe -a urls=URL,URL -a articles=2` passes text
-        given = urls.split(",") if isinstance(urls, str) else list(urls)
-        self.urls = [u.strip() for u in given if u.strip()]
+        self.urls = argument_list(urls)  # `scrapy crawl probe -a urls=URL,URL` passes text
         self.articles = int(articles)
         # the crawl's scope (archiver.crawl.scope): the hosts of the pages asked for, no other
         self.allowed_hosts = tuple(dict.fromkeys(h for h in map(_host, self.urls) if h))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.crawl.pipeline import LOCKED_KEY
-from archiver.sites import SiteProfile
+from archiver.crawl.politeness import politeness_settings
 from archiver.store.lock import LockedError
 
 
@@ -73,17 +73,4 @@ def run_probe(
     return crawler.spider
 
 
-def politeness_settings(profiles: Iterable[SiteProfile]) -> dict[str, Any]:
-    """``DOWNLOAD_SLOTS`` for the hosts of sites whose profiles set politeness limits of their
-    own (delay, concurrency). A wildcard host has no slot of its own."""
-    slots: dict[str, dict[str, Any]] = {}
-    for profile in profiles:
-        limits: dict[str, Any] = {}
-        if profile.delay is not None:
-            limits["delay"] = profile.delay
-        if profile.concurrency is not None:
-            limits["concurrency"] = profile.concurrency
-        for host in profile.hosts:
-            if limits and not host.startswith("*."):
-                slots[host] = limits
-    return {"DOWNLOAD_SLOTS": slots} if slots else {}
+__all__ = ["crawl_settings", "politeness_settings", "run_crawl", "run_probe"]

@@ -44,6 +44,8 @@ DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): nothing out of the crawl's scope is asked for, robots.txt included
     "archiver.crawl.scope.ScopeMiddleware": 40,
     "archiver.crawl.limits.SizeLimitMiddleware": 45,
+    # a profile's own delay is kept from AutoThrottle
+    "archiver.crawl.politeness.SlotDelayMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.crawl.retry.BackoffRetryMiddleware": 550,
     # above every built-in middleware: sees each raw exchange before retries, redirects and

@@ -11,10 +11,12 @@ facts the pages were rendered from.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import textwrap
 import tomllib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -228,10 +230,35 @@ def test_parse_names_the_family_and_the_rule_of_each_field(
     saved.write_bytes(page.body)
     result = archiver({}, "parse", "--kind", "news", "--url", fact.url, str(saved), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    import json
-
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["family"] == "vsb"
     assert record["title"] == fact.title
     assert record["provenance"]["title"].startswith("vsb:")
     assert record["sha256"] == served_sha256(world, fact.url)
+
+
+def test_a_profiles_delay_holds_with_autothrottle_on(
+    web: tuple[World, MockWeb], tmp_path: Path
+) -> None:
+    world, mock = web
+    site = site_of(world, "sudy")
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "hdu.toml").write_text(
+        f'name = "hdu"\ntitle = "hdu"\nfamily = "sudy"\nhosts = ["{site.host}"]\n'
+        f'[politeness]\ndelay = 1.0\n[[lists]]\nurl = "{site.start_url}"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "archive.db"
+    # AutoThrottle on, with no delay of the crawl's own: it would bring the slot's delay
+    # down to the mock web's latency (about nothing) were the profile's delay not kept
+    result = crawl(mock, db, "--site", "hdu", "--set", "AUTOTHROTTLE_ENABLED=True")
+    assert "Traceback" not in result.stderr
+    times = sorted(
+        datetime.fromisoformat(r["fetched_at"].replace("Z", "+00:00"))
+        for r in export(mock, db)
+        if r["site"] == site.host
+    )
+    assert len(times) == len(site.expected.articles) >= 4
+    # one request a second to the site: the articles alone span (n - 1) seconds, at least
+    # (fetched_at is to the second), with the list pages and files between them
+    assert (times[-1] - times[0]).total_seconds() >= len(times) - 2
