@@ -15,15 +15,14 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
-from archiver.extract import decode_html
-from archiver.extract.families import (
+from archiver.extract import (
+    decode_html,
     detect_family,
-    extract_article,
-    extract_bureau_page,
+    extract_document,
     extract_list,
     is_challenge_page,
+    page_family,
 )
-from archiver.extract.overrides import apply_selectors
 from archiver.records import Brief, ListPage, News
 from archiver.sites import ADHOC_CITED_HOSTS, AUTO, SiteProfile, StartList, profile_name
 
@@ -71,18 +70,27 @@ def read_list(url: str, body: bytes, content_type: str | None) -> ListReport:
 def read_article(
     url: str, body: bytes, content_type: str | None, profile: SiteProfile
 ) -> tuple[News, str | None]:
-    """The news record a crawl with ``profile`` makes of the page at ``url``, and its family."""
+    """The news record a crawl with ``profile`` makes of the page at ``url`` (the very same
+    extraction), and the family it was read as."""
     text, _encoding = decode_html(body, content_type)
-    family = profile.family if profile.family != AUTO else detect_family(text, url)
-    news = extract_article(text, url, family, profile.cited_hosts)
-    apply_selectors(text, news, profile.selectors)
-    return news, family
+    news = extract_document(
+        body,
+        url,
+        content_type,
+        kind="news",
+        cited_hosts=profile.cited_hosts,
+        family=profile.family,
+        selectors=profile.selectors,
+    )
+    assert isinstance(news, News)
+    return news, page_family(text, url, profile.family)
 
 
 def read_bureau_page(url: str, body: bytes, content_type: str | None) -> Brief:
     """The brief a crawl makes of a cited bureau page."""
-    text, _encoding = decode_html(body, content_type)
-    return extract_bureau_page(text, url, detect_family(text, url))
+    brief = extract_document(body, url, content_type, kind="brief")
+    assert isinstance(brief, Brief)
+    return brief
 
 
 def draft_profile(
