@@ -14,6 +14,9 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from archiver import config
+from archiver.extract.attachments.limits import Limits
+
+_attachment_limits = Limits()
 
 BOT_NAME = "edu-news-archiver"
 SPIDER_MODULES = ["spiders"]
@@ -77,10 +80,12 @@ ITEM_PIPELINES = {
 }
 # The text of attached documents (README, "Attachment texts"): on, and the bounds of one file.
 ARCHIVER_ATTACHMENT_TEXT = True
-ARCHIVER_ATTACHMENT_TIMEOUT = 60.0  # seconds
-ARCHIVER_ATTACHMENT_MAX_BYTES = 64_000_000
-ARCHIVER_ATTACHMENT_MAX_UNZIPPED = 256_000_000  # declared size of a .docx/.xlsx's members
-ARCHIVER_ATTACHMENT_MAX_PAGES = 500  # PDF pages read; the rest is left (the text is partial)
+# The limits' defaults are the attachment reader's own (archiver/extract/attachments/limits.py,
+# which reparse uses too): one value each, named here as settings.
+ARCHIVER_ATTACHMENT_TIMEOUT = _attachment_limits.timeout  # seconds
+ARCHIVER_ATTACHMENT_MAX_BYTES = _attachment_limits.max_bytes
+ARCHIVER_ATTACHMENT_MAX_UNZIPPED = _attachment_limits.max_unzipped  # a .docx/.xlsx's members
+ARCHIVER_ATTACHMENT_MAX_PAGES = _attachment_limits.max_pages  # PDF pages read (then partial)
 # `archiver crawl` adds archiver.crawl.progress.ProgressLine when stderr is a terminal.
 
 # The archive file; `archiver crawl` sets it from --db / $ARCHIVER_DB, `scrapy crawl` from
