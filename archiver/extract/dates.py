@@ -11,9 +11,11 @@ from datetime import date
 
 BEIJING_OFFSET = "+08:00"
 
+# A date touching an undecodable byte (U+FFFD, a NUL as lxml reads it) is not read: the byte
+# may have been one of its digits ("2026-03-2\ufffd6" is no 2 March).
 _DATE_TIME = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
-    r"(?P<d>\d{1,2})(?!\d)(?:\s*日)?"
+    r"(?<![\d\ufffd])(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
+    r"(?P<d>\d{1,2})(?![\d\ufffd])(?:\s*日)?"
     # The time must follow the date directly (space, T, or nothing after 日): a lone
     # "10:30" elsewhere on the line belongs to something else.
     r"(?:(?:\s*T\s*|\s+|(?<=日))"

@@ -33,6 +33,10 @@ _NOT_PLAIN = re.compile(
 # What lxml refuses to store in a tree's text (it keeps them when it parses them).
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# A <title>'s content is text up to </title>: one never closed (or closed after the head)
+# takes the whole page for its text, and leaves no body.
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>|</head\s*>|<body\b", re.IGNORECASE)
 
 _local = threading.local()
 
@@ -51,7 +55,7 @@ def _parser() -> etree.HTMLParser:
 def parse_html(html: str) -> Element:
     """Parse a whole page; never raises (an empty page gives an empty ``<html>``)."""
     # lxml refuses str input that starts with an XML declaration naming an encoding.
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html = _close_title(_XML_DECLARATION.sub("", html, count=1))
     root = None
     if html and not html.isspace():  # (html.strip() would copy the whole page)
         try:
@@ -62,6 +66,19 @@ def parse_html(html: str) -> Element:
         root = etree.fromstring("<html><body></body></html>", _parser())
     _adopt_strays(root)
     return root
+
+
+def _close_title(html: str) -> str:
+    """``html`` with a ``<title>`` that runs over the head closed where its text ends."""
+    opening = _TITLE_OPEN.search(html)
+    if opening is None:
+        return html
+    end = _TITLE_END.search(html, opening.end())
+    if end is not None and end.group()[:3].lower() == "</t":
+        return html
+    cut = html.find("<", opening.end())
+    cut = len(html) if cut < 0 else cut
+    return f"{html[:cut]}</title>{html[cut:]}"
 
 
 def _adopt_strays(root: Element) -> None:

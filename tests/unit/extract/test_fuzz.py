@@ -41,6 +41,7 @@ from archiver.extract import (
 )
 from archiver.extract.generic import extract_generic
 from archiver.extract.guard import EXTRACTOR_FAILED
+from archiver.extract.html import parse_html
 from archiver.records import Brief, ListPage, News
 from tests.fixtures import PAGES
 from tests.fixtures.families import URLS as FAMILY_URLS
@@ -278,21 +279,55 @@ class PageText:
         if root is not None:
             tree = root.getroottree()
             texts.append("".join(tree.xpath("//text()")))
+            visible = "".join(_visible_text(tree.getroot()))
+            texts.append(visible)
             texts.append("".join(c.text or "" for c in tree.xpath("//comment()")))
             attributes = [str(value) for value in tree.xpath("//@*")]
+        # and as the extractors parse it (an unclosed <title> closed, a second root joined)
+        ours = parse_html(text).getroottree()
+        ours_visible = "".join(_visible_text(ours.getroot()))
+        texts += ["".join(ours.xpath("//text()")), ours_visible]
+        self.visible = [_squeeze(t) for t in (visible if root is not None else "", ours_visible)]
         self.texts = [_squeeze(t) for t in texts] + [self.source]
         self.attributes = [_squeeze(a) for a in attributes]
+        # (for dates: spaces kept, so that "2022-06-10 10:30" keeps its day apart)
+        self.spaced = [_INVISIBLE.sub("", t) for t in [*texts, html_lib.unescape(text)]]
 
     def holds(self, value: str) -> bool:
         """Whether ``value`` (squeezed) is one attribute's, or the text of the page in a few
         pieces, in order: a heading's text around an element that is not read (a script, an
-        inner <title>), or around markup a mutation put in its middle, is still the page's."""
+        inner <title>), or around markup a mutation put in its middle, is still the page's;
+        else whether its characters are, in order, text the page shows (never markup)."""
         needle = _squeeze(value)
         return (
             not needle
-            or any(in_pieces(needle, text) for text in self.texts)
             or any(needle in attribute for attribute in self.attributes)
+            or any(in_pieces(needle, text) for text in self.texts)
+            or any(_in_order(needle, text) for text in self.visible)
         )
+
+
+# Elements whose text no reader sees (the extractors' SKIP_TAGS but head, whose text is
+# only its <title>'s, unless broken markup put the body in it).
+_UNSEEN = frozenset(
+    "script style noscript template iframe object embed select textarea button input title "
+    "svg canvas".split()
+)
+
+
+def _visible_text(el: Any) -> Iterator[str]:
+    """The text of ``el`` a reader sees, in order (its tail left to the caller)."""
+    if not isinstance(el.tag, str) or el.tag in _UNSEEN:
+        return
+    yield el.text or ""
+    for child in el:
+        yield from _visible_text(child)
+        yield child.tail or ""
+
+
+def _in_order(needle: str, text: str) -> bool:
+    rest = iter(text)
+    return all(ch in rest for ch in needle)
 
 
 def in_pieces(needle: str, text: str, most: int = 4) -> bool:
@@ -331,12 +366,15 @@ def _han_number(match: re.Match[str]) -> str:
     return str(value)
 
 
-def date_is_in(published: str, raw: bytes, url: str) -> bool:
+def date_is_in(published: str, page: PageText, url: str) -> bool:
     """Whether the page (or its address) writes the date: its year, with the month and day
     as numbers close by, in any order (2011-04-09, 2011年4月9日, 二〇一一年四月九日, a badge
     "09 2011.04"), or all three run together (t20110409)."""
     year, month, day = _ISO.match(published).groups()  # type: ignore[union-attr]
-    text = html_lib.unescape(decode_html(raw)[0]) + " " + url
+    return any(_writes_date(text, year, month, day) for text in [*page.spaced, url])
+
+
+def _writes_date(text: str, year: str, month: str, day: str) -> bool:
     text = "".join(str(int(c)) if c.isdecimal() else c for c in text)
     text = _HAN_NUMBER.sub(_han_number, text)
     if f"{year}{month}{day}" in text:
@@ -361,13 +399,13 @@ def check(name: str, result: Any, page: PageText, raw: bytes, url: str) -> None:
         values += [("sections", s) for s in getattr(result, "sections", None) or []]
         published = getattr(result, "published", None)
         if published:
-            assert date_is_in(published, raw, url), f"{name}: published {published} not in page"
+            assert date_is_in(published, page, url), f"{name}: published {published} not in page"
     if isinstance(result, ListPage):
         values.append(("section", result.section))
         for item in result.items:
             values.append(("item title", item.title))
             if item.date:
-                assert date_is_in(item.date, raw, url), f"{name}: item date {item.date}"
+                assert date_is_in(item.date, page, url), f"{name}: item date {item.date}"
     for field, value in values:
         if value is None:
             continue

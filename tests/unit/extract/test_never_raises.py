@@ -144,3 +144,32 @@ def test_a_meta_value_of_control_characters_is_no_value(family: str | None) -> N
     for record in (news, brief):
         for value in (record.title, *getattr(record, "sections", [])):
             assert value is None or not any(ch in value for ch in "\x08\x1b"), value
+
+
+RUNAWAY_TITLE = """<html><head><title/title>
+</head><body><div class="content"><div class="title">关于公布课程认定结果的通知</div>
+<div class="info">发布日期：2024年04月02日</div>
+<div class="TRS_Editor"><p>各普通高等学校：现予公布。</p></div></div></body></html>"""
+
+
+@pytest.mark.parametrize("family", [None, *FAMILIES])
+def test_a_title_never_closed_does_not_take_the_page(family: str | None) -> None:
+    # a <title>'s content is text up to </title>: unclosed, it was the whole page, markup and
+    # all, and the page had no body
+    for record in (
+        extract_article(RUNAWAY_TITLE, TRS_URL, family),
+        extract_bureau_page(RUNAWAY_TITLE, TRS_URL, family),
+    ):
+        assert record.title is None or "<" not in record.title, record.title
+    brief = extract_bureau_page(RUNAWAY_TITLE, TRS_URL, "trs")
+    assert (brief.title, brief.body) == ("关于公布课程认定结果的通知", "各普通高等学校：现予公布。")
+
+
+def test_a_date_touching_an_undecodable_byte_is_not_read() -> None:
+    # "2026-03-2\ufffd6": the byte lost may have been a digit of the day (lxml reads a NUL so)
+    page = "<ul>" + "".join(
+        f'<li><a href="/a/{n}.htm">学校召开第{n}次工作会议</a><span>2026-03-2\x006</span></li>'
+        for n in range(1, 5)
+    ) + "</ul>"
+    listing = extract_list(page, "https://news.daxue-d.edu.cn/news/index.html", None)
+    assert [item.date for item in listing.items] in ([], [None] * 4)
