@@ -2,10 +2,14 @@
 
 :class:`ArchiveDB` is the base of :class:`archiver.store.Archive`: the connection and the two
 ways every write goes through (:meth:`ArchiveDB._write`, :meth:`ArchiveDB._upsert`).
+
+Reading never needs to write (:func:`connect_read_only`): an archive on read-only media, or a
+file this process may not write (a published dataset), is read as it is.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,15 +36,56 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def connect_read_only(path: str | Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
-    """A ``mode=ro`` connection to the file at ``path``: SQLite refuses any write on it."""
+def connect_read_only(
+    path: str | Path, *, check_same_thread: bool = True, tidy: bool = False
+) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to the file at ``path``: SQLite refuses any write on it.
+
+    Where this process can write neither the file nor its folder (read-only media, a
+    published dataset) and no writer is at work (no ``-shm`` file), the file is opened
+    ``immutable``: SQLite then creates no ``-shm`` or ``-wal`` beside it, which it would
+    need to do, and could not, to read a database in WAL mode. Raises :class:`ArchiveError`
+    when changes left in a ``-wal`` or ``-journal`` file could not be read that way.
+
+    ``tidy``, where the file can be written: a ``mode=rw`` connection that refuses writes
+    (``PRAGMA query_only``) and, unlike a ``mode=ro`` one, takes away the ``-wal`` and
+    ``-shm`` that reading a WAL database makes, when it is the last to close.
+    """
     # a URI, so "?", "#" and "%" in the file's name must be escaped
-    location = quote(Path(path).resolve().as_posix(), safe="/")
+    real = Path(path).resolve()
+    location = quote(real.as_posix(), safe="/")
+    as_it_is = _reads_as_it_is(real)
+    if tidy and writable(real):
+        options = "mode=rw"
+    else:
+        options = "mode=ro" if as_it_is else "mode=ro&immutable=1"
     conn = sqlite3.connect(
-        f"file:{location}?mode=ro", uri=True, check_same_thread=check_same_thread
+        f"file:{location}?{options}", uri=True, check_same_thread=check_same_thread
     )
     conn.execute("PRAGMA query_only = 1")
     return conn
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the file ``path`` and its folder (False on read-only
+    media, also for root)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _reads_as_it_is(path: Path) -> bool:
+    """Whether SQLite can read ``path`` read-only as it is, beside any writer: True when
+    the file can be written (SQLite may add its ``-shm`` to coordinate with a writer), or a
+    writer is at work (its ``-shm`` is there to be read); False for read-only media."""
+    if writable(path) or path.with_name(path.name + "-shm").exists():
+        return True
+    for suffix in ("-wal", "-journal"):
+        pending = path.with_name(path.name + suffix)
+        if pending.exists() and pending.stat().st_size > 0:
+            raise ArchiveError(
+                f"cannot read {path} where it is: {pending.name} holds changes not yet in the "
+                "archive, which only a copy that can be written can take in"
+            )
+    return False
 
 
 class ArchiveDB:
@@ -50,8 +95,12 @@ class ArchiveDB:
         self.db = db
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False) -> Self:
+    def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False) -> Self:
         """Open the archive at ``path``, creating it (and its folder) only when ``create``.
+
+        ``read_only``: for reading only. An up-to-date archive is then never written to, nor
+        its folder (:func:`connect_read_only`); one written by an older version is brought up
+        to date first where it can be written, and refused in one line where it cannot.
 
         Raises :class:`ArchiveError` for a missing file (when not creating), a file that is not
         SQLite, an SQLite file that is not an archive, or one made by a newer version.
@@ -62,6 +111,8 @@ class ArchiveDB:
         exists = path.exists() and path.stat().st_size > 0
         if not exists and not create:
             raise ArchiveError(f"no archive at {path} (run `archiver crawl` to create one)")
+        if read_only and exists:
+            return cls._open_for_reading(path)
         if not exists:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,13 +143,47 @@ class ArchiveDB:
             conn.close()
             raise
 
-    def migrate(self) -> None:
-        """Bring the schema up to date and mark the file as ours; write only what differs."""
+    @classmethod
+    def _open_for_reading(cls, path: Path) -> Self:
+        try:
+            conn = connect_read_only(path, tidy=True)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
+            archive = cls(Database(conn))
+            if not archive._up_to_date():
+                conn.close()
+                if not writable(path):
+                    raise ArchiveError(
+                        f"{path} was written by an older version of archiver and needs an "
+                        "upgrade, which a read-only file cannot have: open a copy that can be "
+                        "written"
+                    )
+                cls.open(path).close()  # migrated, in one transaction per migration
+                return cls._open_for_reading(path)
+            return archive
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "file is not a database" in str(exc):
+                raise ArchiveError(f"{path} is not an SQLite database") from None
+            raise ArchiveError(f"cannot open {path}: {exc}") from None
+        except ArchiveError:
+            conn.close()
+            raise
+
+    def _up_to_date(self) -> bool:
+        """Whether no migration is pending; :class:`ArchiveError` for a newer archive."""
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(self.db)}
         if applied - known:
             raise ArchiveError("this archive was written by a newer version of archiver")
-        if migrations.pending(self.db):
+        return not migrations.pending(self.db)
+
+    def migrate(self) -> None:
+        """Bring the schema up to date and mark the file as ours; write only what differs."""
+        if not self._up_to_date():
             migrations.apply(self.db)
         if self.db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
