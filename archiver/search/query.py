@@ -15,6 +15,10 @@ Field = Literal["any", "title", "body"]
 FIELDS: tuple[Field, ...] = ("title", "body")
 OPERATORS = ("AND", "OR", "NOT")
 
+#: The largest query read: longer ones, more terms or deeper nesting are refused in one line
+#: (a person's query is far smaller; these keep the parser and the SQL it makes bounded).
+MAX_QUERY_CHARS, MAX_TERMS, MAX_DEPTH = 2000, 64, 24
+
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -93,6 +97,8 @@ _FIELD_PREFIX = re.compile(r"([A-Za-z]+):(.*)", re.S)
 
 
 def _tokens(text: str) -> list[_Token]:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS}")
     bad = next((c for c in text if ord(c) < 32 and not c.isspace()), None)
     if bad is not None:
         raise QueryError(f"the query holds the control character U+{ord(bad):04X}")
@@ -123,6 +129,9 @@ def _tokens(text: str) -> list[_Token]:
                 tokens.append(("term", rest, at + len(field[1]) + 1))
         else:
             tokens.append(("term", lexeme, at))
+    terms = sum(1 for kind, _, _ in tokens if kind == "term")
+    if terms > MAX_TERMS:
+        raise QueryError(f"the query has {terms} terms; at most {MAX_TERMS}")
     return tokens
 
 
@@ -150,6 +159,15 @@ class _Parser:
     def __init__(self, tokens: list[_Token]):
         self.tokens = tokens
         self.at = 0
+        self.depth = 0  # of parentheses, NOT and field: prefixes open
+
+    def deeper(self, at: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                f"the query nests deeper than {MAX_DEPTH} levels at character {at} "
+                "(parentheses, NOT, title:, body:)"
+            )
 
     def peek(self) -> str | None:
         return self.tokens[self.at][0] if self.at < len(self.tokens) else None
@@ -187,32 +205,42 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.peek() == "NOT":
-            self.take()
+            _, _, at = self.take()
             self.operand_after("NOT")
-            return Not(self.parse_not())
+            self.deeper(at)
+            node: Node = Not(self.parse_not())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         kind, value, at = self.take()
         if kind == "term":
             return Term(value)
-        if kind == "field":
-            if self.peek() not in ("term", "("):
-                raise QueryError(f"{value}: needs a term, a phrase or ( … ) right after it")
-            return _in_field(self.parse_primary(), cast(Field, value))
-        if kind == "(":
-            if self.peek() is None:
-                raise QueryError(f"unbalanced parenthesis: the ( at character {at} is never closed")
-            if self.peek() == ")":
-                raise QueryError(f"empty parentheses at character {at}")
-            node = self.parse_or()
-            if self.peek() != ")":
-                raise QueryError(f"unbalanced parenthesis: the ( at character {at} is never closed")
-            self.take()
+        if kind in ("field", "("):
+            self.deeper(at)
+            node = self.parse_group(kind, value, at)
+            self.depth -= 1
             return node
         if kind == ")":
             raise QueryError(f"unmatched ) at character {at}")
         raise QueryError(f"{kind} needs a term before it")
+
+    def parse_group(self, kind: str, value: str, at: int) -> Node:
+        """What follows a field prefix (``value``: its name) or an opening parenthesis."""
+        if kind == "field":
+            if self.peek() not in ("term", "("):
+                raise QueryError(f"{value}: needs a term, a phrase or ( … ) right after it")
+            return _in_field(self.parse_primary(), cast(Field, value))
+        if self.peek() is None:
+            raise QueryError(f"unbalanced parenthesis: the ( at character {at} is never closed")
+        if self.peek() == ")":
+            raise QueryError(f"empty parentheses at character {at}")
+        node = self.parse_or()
+        if self.peek() != ")":
+            raise QueryError(f"unbalanced parenthesis: the ( at character {at} is never closed")
+        self.take()
+        return node
 
 
 def _in_field(node: Node, field: Field) -> Node:

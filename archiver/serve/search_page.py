@@ -7,6 +7,7 @@ index and miss every term of one or two characters, so the route runs
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -112,7 +113,8 @@ class SearchRequest:
         if kind not in ("", "news", "brief", "attachment"):
             raise QueryError(f"unknown kind {kind!r}: use news, brief or attachment")
         raw = request.args.get("limit") or str(SEARCH_LIMIT)
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_SEARCH_LIMIT:
+        # ASCII digits only: str.isdigit() takes "²" and "١٢", which int() refuses or reads
+        if not re.fullmatch("[0-9]{1,7}", raw) or not 1 <= int(raw) <= MAX_SEARCH_LIMIT:
             raise QueryError(f"limit must be a whole number from 1 to {MAX_SEARCH_LIMIT}")
         return cls(q, parse_query(q) if q else None, kind, int(raw))
 

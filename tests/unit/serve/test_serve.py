@@ -259,6 +259,13 @@ def test_search_page_escapes_the_text_it_highlights(ds: Any) -> None:
         ("q=简报 AND", "AND needs a term after it"),
         ("q=简报&kind=page", "unknown kind 'page': use news, brief or attachment"),
         ("q=简报&limit=0", "limit must be a whole number from 1 to 1000"),
+        # once a 500: int() refuses "²", which str.isdigit() takes; a RecursionError
+        ("q=简报&limit=%C2%B2", "limit must be a whole number from 1 to 1000"),
+        ("q=简报&limit=" + "9" * 5000, "limit must be a whole number from 1 to 1000"),
+        ("q=" + "(" * 300 + "a" + ")" * 300,
+         "the query nests deeper than 24 levels at character 25 (parentheses, NOT, title:, body:)"),
+        ("q=" + "+".join(["a"] * 1500), "the query is 2999 characters long; at most 2000"),
+        ("q=" + "+OR+".join(["ab"] * 65), "the query has 65 terms; at most 64"),
     ],
 )
 def test_a_bad_search_is_a_400_with_one_line(ds: Any, params: str, message: str) -> None:
