@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,16 +18,18 @@ import pytest
 
 @contextmanager
 def serving(
-    db: Path, log: Path, timeout: float = 30
+    db: Path, log: Path, timeout: float = 30, prefix: Sequence[str] = ()
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """``archiver serve --port 0`` in a subprocess: yields it and its base URL once it answers.
 
     The address is read from the command's first line on stderr; the log goes to a file, so
     the server never blocks on a full pipe. Stopped with Ctrl-C (SIGINT) on leaving.
+    ``prefix`` starts the command (e.g. in a read-only mount: :func:`tests.readonly.read_only`;
+    it must exec the command, so that the signal reaches it).
     """
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", "0"],
+            [*prefix, sys.executable, "-m", "archiver", "serve", "--db", str(db), "--port", "0"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,9 +12,20 @@ from typing import Any
 import click
 
 from archiver import config
-from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, UserError, fail
-from archiver.cli.options import db_option, http_host, open_archive
+from archiver.cli.crawl_settings import check_settings
+from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, fail
+from archiver.cli.options import (
+    PathType,
+    check_output,
+    cited_hosts_override,
+    db_option,
+    host_patterns,
+    http_host,
+    open_archive,
+    url_problem,
+)
 from archiver.cli.profiles import site_profiles
+from archiver.cli.terminal import terminal_text
 from archiver.sites import SiteProfile, profile_for_url
 
 
@@ -34,7 +44,7 @@ def _check_sites(
     sites = [profiles[n] for n in names]
     for url in start_urls:
         if http_host(url) is None:
-            message = f"{url!r} is not an http(s) address"
+            message = f"{url!r} is not an http(s) address{url_problem(url)}"
             raise click.BadParameter(message, param_hint="'--start-url'")
         if sites and profile_for_url(sites, url) is None:
             hosts = ", ".join(h for site in sites for h in site.hosts)
@@ -43,30 +53,18 @@ def _check_sites(
 
 
 def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, Any]:
-    """NAME=VALUE pairs; a value of a setting whose default is a number or a flag is checked."""
-    if not values:
-        return {}
-    from archiver.crawl.run import crawl_settings
+    """NAME=VALUE pairs, each checked as Scrapy will read it (:mod:`.crawl_settings`)."""
+    try:
+        return check_settings(values)
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, ctx, param) from None
 
-    defaults = crawl_settings(Path("archive.db"))
-    settings: dict[str, Any] = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
-            raise click.BadParameter(f"{value!r} is not NAME=VALUE", ctx, param)
-        default = defaults.get(name)
-        try:
-            if isinstance(default, bool):
-                defaults.set(name, setting)
-                defaults.getbool(name)
-            elif isinstance(default, (int, float)):
-                float(setting)
-        except ValueError:
-            kind = "true or false" if isinstance(default, bool) else "a number"
-            message = f"{name} must be {kind}, not {setting!r}"
-            raise click.BadParameter(message, ctx, param) from None
-        settings[name] = setting
-    return settings
+
+def _bureau_hosts(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[str, ...]:
+    """Each ``--bureau-host`` a host name or ``*.domain``: an empty one would match nothing."""
+    return host_patterns(values, "--bureau-host")
 
 
 @click.command()
@@ -88,7 +86,7 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
 )
 @click.option(
     "--sites-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     envvar=config.ENV_SITES_DIR,
     help="The folder of your own site profiles (default: sites/ beside the archive; "
     f"or ${config.ENV_SITES_DIR}).",
@@ -97,6 +95,7 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
     "--bureau-host",
     "bureau_hosts",
     multiple=True,
+    callback=_bureau_hosts,
     metavar="PATTERN",
     help="A host whose cited pages are archived as briefs, e.g. '*.bjedu.gov.cn' "
     "(repeatable; replaces the defaults; or $ARCHIVER_BUREAU_HOSTS, comma-separated).",
@@ -118,7 +117,7 @@ def _setting(ctx: click.Context, param: click.Parameter, values: Sequence[str]) 
 @click.option("--images", is_flag=True, help="Archive the articles' body images too.")
 @click.option(
     "--log-file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=PathType(dir_okay=False, writable=True, path_type=Path),
     help="Append the crawl's log to FILE instead of stderr.",
 )
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
@@ -147,12 +146,13 @@ def crawl(
 
     # `--set ARCHIVER_DB=X` names the archive as --db does: X is checked, locked and summed up
     db = Path(scrapy_settings.pop("ARCHIVER_DB", "") or db)
-    if log_file is not None and not log_file.parent.is_dir():
-        raise UserError(f"cannot write {log_file}: no folder {log_file.parent}")
+    check_output(log_file, db, "--log-file")
+    if scrapy_settings.get("LOG_FILE"):
+        check_output(Path(scrapy_settings["LOG_FILE"]), db, "--set LOG_FILE")
     profiles = site_profiles(db, sites_dir)
     _check_sites(profiles, sites, start_urls)
     open_archive(db, create=True).close()  # a foreign or broken file fails here, before a fetch
-    hosts = tuple(h.lower() for h in bureau_hosts) or config.cited_hosts_override()
+    hosts = bureau_hosts or cited_hosts_override()
     overrides: dict[str, Any] = {"ARCHIVER_FULL": full, "ARCHIVER_IMAGES": images}
     if sites_dir is not None:
         overrides["ARCHIVER_SITES_DIR"] = str(sites_dir)
@@ -186,7 +186,7 @@ def crawl(
         fail("the crawl did not start (see the log)", EXIT_FAILED)
     with open_archive(db) as archive:
         run = archive.run(run_id)
-    click.echo(format_run_summary(run, db))
+    click.echo(terminal_text(format_run_summary(run, db)))
     if run["message"].startswith(LOCAL_FAULT):  # a full disk: said once, on stderr
         fault = run["message"].removeprefix(LOCAL_FAULT)
         fail(f"{fault}; the crawl stopped, run {run_id} is marked failed", EXIT_FAILED)

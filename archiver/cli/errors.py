@@ -8,6 +8,8 @@ from typing import Any, NoReturn
 
 import click
 
+from archiver.cli.terminal import terminal_text
+
 #: Exit statuses of ``archiver``; 3 is a partial crawl, 75 is EX_TEMPFAIL: try again later.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
 
@@ -20,9 +22,10 @@ class UserError(click.ClickException):
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``message`` as one ``archiver: error:`` line on stderr and exit with ``code``."""
-    # one line, even for click's multi-line messages ("Choose from:\n\tcsv,\n…")
+    # one line, even for click's multi-line messages ("Choose from:\n\tcsv,\n…"); a page's
+    # text in it (an address, a title) never acts on the terminal
     line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    click.echo(f"archiver: error: {line}", err=True)
+    click.echo(f"archiver: error: {terminal_text(line)}", err=True)
     sys.exit(code)
 
 

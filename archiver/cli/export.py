@@ -10,12 +10,15 @@ import click
 
 from archiver.cli.errors import UserError
 from archiver.cli.options import (
+    PathType,
+    check_output,
     db_option,
     filter_options,
     format_option,
     make_filters,
     open_archive,
     utf8_stdout,
+    writing,
 )
 from archiver.export import (
     CITATION_FIELDS,
@@ -23,10 +26,12 @@ from archiver.export import (
     KIND_FIELDS,
     atomic_output,
     fields_for,
-    write_csv_tuples,
+    manifest_path,
+    spreadsheet_safe_sql,
     write_manifest,
     write_records,
     write_rows,
+    write_safe_csv_tuples,
 )
 from archiver.store import Archive, Filters
 
@@ -94,7 +99,7 @@ def attachment_query(archive: Archive, filters: Filters, query: str) -> list[str
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=PathType(dir_okay=False, writable=True, path_type=Path),
     help="Write to FILE (replaced whole, only when the export succeeds) instead of stdout.",
 )
 @click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
@@ -123,14 +128,23 @@ def export(
     In CSV, list fields (sections, cites, attachments, images, cited_by, parse_warnings) and
     provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an empty value is an
     empty cell. Dates are ISO 8601.
+
+    In CSV, a text cell starting with = + - @, a tab or a carriage return (which Excel,
+    LibreOffice or Google Sheets would run as a formula) gets an apostrophe in front, and so
+    does one starting with an apostrophe: '=HYPERLINK(…). For the raw value, drop the first
+    character of every cell that starts with an apostrophe, or export --format json or
+    jsonl, which hold every value as it is.
     """
     filters = make_filters(filter_params)
-    if output is not None and not output.parent.is_dir():
-        raise UserError(f"cannot write {output}: no folder {output.parent}")
     if manifest and output is None:
         raise UserError("--manifest needs -o FILE: the manifest is written beside it")
+    check_output(output, db, "-o")
+    if manifest and output is not None:
+        if output.exists() and not output.is_file():
+            raise UserError(f"--manifest needs -o to name a file, not {output}")
+        check_output(manifest_path(output), db, "--manifest")
     columns = fields or fields_for(filters.kind)
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         files = None
         if query is not None and filters.kind == "attachment":
             files = attachment_query(archive, filters, query)
@@ -141,9 +155,11 @@ def export(
             if filters.kind == "attachment":  # attached documents' text: fields of their own
                 rows = archive.attachment_records(filters, urls=files)
                 return write_rows(({c: r[c] for c in columns} for r in rows), out, fmt, columns)
-            if fmt == "csv":  # values straight from SQL: no Python work per value
-                tuples = archive.record_tuples(filters, columns, KIND_FIELDS)
-                return write_csv_tuples(tuples, out, columns)
+            if fmt == "csv":  # values straight from SQL, made spreadsheet-safe there
+                tuples = archive.record_tuples(
+                    filters, columns, KIND_FIELDS, text_cell=spreadsheet_safe_sql
+                )
+                return write_safe_csv_tuples(tuples, out, columns)
             return write_records(archive.records(filters), out, fmt, columns)
 
         if output is None:
@@ -153,20 +169,21 @@ def export(
             write(out)
             out.flush()
             return
-        with atomic_output(output, bom=bom) as f:
+        with writing(output), atomic_output(output, bom=bom) as f:
             count = write(f)
     click.echo(f"wrote {count} records to {output}", err=True)
     if manifest:
-        path = write_manifest(
-            output, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
-        )
+        with writing(manifest_path(output)):
+            path = write_manifest(
+                output, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
+            )
         click.echo(f"wrote {path}", err=True)
 
 
 @click.command()
 @db_option
 @format_option(FORMATS, default="csv", help="csv, json or jsonl.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+@click.option("-o", "--output", type=PathType(dir_okay=False, writable=True, path_type=Path),
               help="Write to FILE instead of stdout.")
 @click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
 def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
@@ -176,9 +193,8 @@ def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
     how (link: an <a href> in the body; text: an address written as plain text), position
     (the citation's order in the article).
     """  # fmt: skip
-    if output is not None and not output.parent.is_dir():
-        raise UserError(f"cannot write {output}: no folder {output.parent}")
-    with open_archive(db) as archive:
+    check_output(output, db, "-o")
+    with open_archive(db, read_only=True) as archive:
         rows = archive.citation_rows()
         if output is None:
             out = utf8_stdout()
@@ -186,6 +202,6 @@ def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
                 out.write("\ufeff")
             write_rows(rows, out, fmt, CITATION_FIELDS)
             return
-        with atomic_output(output, bom=bom) as f:
+        with writing(output), atomic_output(output, bom=bom) as f:
             count = write_rows(rows, f, fmt, CITATION_FIELDS)
     click.echo(f"wrote {count} citations to {output}", err=True)

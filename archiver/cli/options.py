@@ -3,8 +3,12 @@ checks of their input, and how they open the archive and write to stdout."""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,10 +16,22 @@ from typing import Any, TypeVar
 import click
 
 from archiver import config
-from archiver.cli.errors import UserError
+from archiver.cli.errors import EXIT_FAILED, EXIT_USAGE, UserError, fail
+from archiver.cli.terminal import TerminalStream
 from archiver.store import Archive, ArchiveError, Filters
+from archiver.store.files import archive_part
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PathType(click.Path):
+    """:class:`click.Path` that refuses a name holding a NUL character in one line (the
+    file system calls would raise ValueError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\0" in value:
+            self.fail(f"{value!r} holds a NUL character: no file has that name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class IsoDate(click.ParamType):
@@ -37,9 +53,45 @@ def http_host(value: str) -> str | None:
     try:
         parts = urlsplit(value)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises for a port out of range (99999) or not a number
     except ValueError:  # e.g. an unclosed [ of an IPv6 address
         return None
     return host if parts.scheme in ("http", "https") and host else None
+
+
+def url_problem(value: str) -> str:
+    """What is wrong with the address ``value`` besides its scheme, as ``": …"`` (its port out
+    of range or not a number, an unclosed bracket), or ``""``."""
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(value).port  # noqa: B018 - raises for what is wrong
+    except ValueError as exc:
+        return f": {exc}"
+    return ""
+
+
+def host_patterns(values: Sequence[str], where: str) -> tuple[str, ...]:
+    """``values`` lower-cased, each checked to be a host name or ``*.domain`` (``where``
+    names the option or variable in the one-line error)."""
+    from archiver.sites import is_host_pattern
+
+    patterns = tuple(value.strip().lower() for value in values)
+    for pattern in patterns:
+        if not is_host_pattern(pattern):
+            raise UserError(
+                f"{where}: {pattern!r} is not a host name or '*.domain' pattern "
+                "(e.g. jw.beijing.gov.cn, *.bjedu.gov.cn)"
+            )
+    return patterns
+
+
+def cited_hosts_override() -> tuple[str, ...] | None:
+    """``$ARCHIVER_BUREAU_HOSTS``, checked; None when it is not set."""
+    raw = os.environ.get(config.ENV_BUREAU_HOSTS)
+    if raw is None or not raw.strip():
+        return None
+    return host_patterns(raw.split(","), f"${config.ENV_BUREAU_HOSTS}")
 
 
 def db_option(f: F) -> F:
@@ -47,7 +99,7 @@ def db_option(f: F) -> F:
     return click.option(
         "--db",
         "db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=PathType(dir_okay=False, path_type=Path),
         envvar=config.ENV_DB,
         default=config.DEFAULT_DB,
         show_default=True,
@@ -109,18 +161,74 @@ def make_filters(params: dict[str, Any]) -> Filters:
     )
 
 
-def open_archive(path: Path, *, create: bool = False) -> Archive:
-    """Open the archive or exit with one line."""
+def open_archive(path: Path, *, create: bool = False, read_only: bool = False) -> Archive:
+    """Open the archive or exit with one line; ``read_only`` for the commands that only read
+    (they never write the archive, and read one on read-only media)."""
     try:
-        return Archive.open(path, create=create)
+        return Archive.open(path, create=create, read_only=read_only)
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
 
 
-def utf8_stdout() -> Any:
-    """stdout, writing UTF-8 whatever the locale says (exports are UTF-8 by contract)."""
+def check_output(path: Path | None, db: Path, option: str, *, folder_made: bool = False) -> None:
+    """Refuse, in one line and before anything is written, an output ``path`` (of ``option``)
+    that is one of the files of the archive ``db``, a folder, or a file that cannot be written
+    there (``folder_made``: a missing folder will be made)."""
+    if path is None:
+        return
+    if "\0" in str(path) or not str(path):
+        raise UserError(f"{option} {str(path)!r} is no file name")
+    part = archive_part(path, db)
+    if part is not None:
+        raise UserError(f"{option} {path} is {part} {db}: nothing written")
+    if path.is_dir():
+        raise UserError(f"{option} {path} is a folder, not a file")
+    if path.exists() and not path.is_file():  # a device or a pipe: written in place
+        if not os.access(path, os.W_OK):
+            raise UserError(f"cannot write {path}: permission denied")
+        return
+    folder = Path(os.path.realpath(path)).parent
+    if folder_made and not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UserError(f"cannot write {path}: no folder {path.parent}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"cannot write {path}: permission denied")
+    try:  # the one sure test, also for root (whom access() lets write anywhere but /proc)
+        fd, probe = tempfile.mkstemp(prefix=".archiver-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+#: Errors of creating a file: the user's to fix (exit 2); others (a full disk) are failures.
+_CANNOT_CREATE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR,
+                  errno.EISDIR, errno.ENAMETOOLONG}  # fmt: skip
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """An :class:`OSError` of writing ``path`` in the block as one line: exit 2 when the file
+    cannot be created, 1 when writing it failed (a full disk)."""
+    try:
+        yield
+    except OSError as exc:
+        code = EXIT_USAGE if exc.errno in _CANNOT_CREATE else EXIT_FAILED
+        fail(f"cannot write {path}: {exc.strerror or exc}", code)
+
+
+def utf8_stdout(*, raw: bool = False) -> Any:
+    """stdout, writing UTF-8 whatever the locale says (exports are UTF-8 by contract).
+
+    On a terminal, control characters written are shown as escapes, never obeyed
+    (:mod:`archiver.cli.terminal`); ``raw``: the caller escapes page text itself, to add
+    colours of its own.
+    """
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+    if not raw and sys.stdout.isatty():
+        return TerminalStream(sys.stdout)
     return sys.stdout
 
 

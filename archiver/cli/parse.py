@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from archiver.cli.errors import UserError
-from archiver.cli.options import http_host, utf8_stdout
+from archiver.cli.options import PathType, cited_hosts_override, http_host, utf8_stdout
 from archiver.export import export_record, fields_for
 
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
@@ -45,7 +45,7 @@ def page_url_from_bytes(raw: bytes) -> str | None:
     help="Read the pages as news articles or as bureau pages (default: news for a page of a "
     "site with a profile, else a bureau page).",
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=PathType(dir_okay=False, path_type=Path))
 def parse(url: str | None, kind: str | None, files: tuple[Path, ...]) -> None:
     """Print the record each saved page FILE gives, one JSON line per FILE.
 
@@ -61,7 +61,7 @@ def parse(url: str | None, kind: str | None, files: tuple[Path, ...]) -> None:
     from archiver.sites import profile_for_url
 
     profiles = site_profiles(config.db_path()).values()
-    override = config.cited_hosts_override()
+    override = cited_hosts_override()
 
     out = utf8_stdout()
     for path in files:

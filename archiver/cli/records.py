@@ -12,7 +12,15 @@ from typing import Any
 import click
 
 from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, UserError, fail
-from archiver.cli.options import db_option, format_option, open_archive, utf8_stdout
+from archiver.cli.options import (
+    PathType,
+    cited_hosts_override,
+    db_option,
+    format_option,
+    open_archive,
+    utf8_stdout,
+)
+from archiver.cli.terminal import terminal_text
 from archiver.records.fields import FIELDS, FieldSpec
 from archiver.store import Archive
 from archiver.store.schema import VERSIONED_COLUMNS
@@ -33,13 +41,13 @@ def _record(archive: Archive, url: str) -> dict[str, Any]:
 @click.argument("url")
 def show(db: Path, fmt: str, url: str) -> None:
     """Print the record of URL with its provenance: where each value and the bytes came from."""
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         record = _record(archive, url)
     out = utf8_stdout()
     if fmt == "json":
         out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
-    out.write(format_record(record) + "\n")
+    out.write(terminal_text(format_record(record)) + "\n")  # page text shown, never obeyed
 
 
 def format_record(r: dict[str, Any]) -> str:
@@ -103,20 +111,22 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list
 @click.argument("url")
 def history(db: Path, as_json: bool, url: str) -> None:
     """List the stored versions of URL with their dates and the fields that changed."""
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         _record(archive, url)
         versions = archive.versions(url)
     previous = None
+    out = utf8_stdout()
     for version in versions:
         changed = changed_fields(previous, version)
         if as_json:
-            click.echo(json.dumps({
+            out.write(json.dumps({
                 "version": version["version"], "fetched_at": version["fetched_at"],
                 "sha256": version["sha256"], "changed": changed,
-            }, ensure_ascii=False))  # fmt: skip
+            }, ensure_ascii=False) + "\n")  # fmt: skip
         else:
             what = ", ".join(changed) if previous else "first capture"
-            click.echo(f"{version['version']:>3}  {version['fetched_at']}  {what}")
+            line = f"{version['version']:>3}  {version['fetched_at']}  {what}"
+            out.write(terminal_text(line) + "\n")
         previous = version
 
 
@@ -127,7 +137,7 @@ def history(db: Path, as_json: bool, url: str) -> None:
 @click.argument("url")
 def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -> None:
     """Show how the body of URL changed between two versions (default: the last two)."""
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         _record(archive, url)
         versions = {v["version"]: v for v in archive.versions(url)}
     latest = max(versions)
@@ -144,15 +154,15 @@ def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -
         tofile=f"version {to_version} ({b['fetched_at']})",
     )
     out = utf8_stdout()
-    for line in lines:
-        out.write(line if line.endswith("\n") else line + "\n")
+    for line in lines:  # page text shown, never obeyed
+        out.write(terminal_text(line if line.endswith("\n") else line + "\n"))
 
 
 @click.command()
 @db_option
 @click.option(
     "--warc-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     help="Folder of the WARC files (default: warc/ beside the archive).",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
@@ -165,7 +175,6 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
     The text of every archived attached document is read again too, with the same limits as
     in a crawl, and the texts that changed are counted.
     """
-    from archiver import config
     from archiver.cli.profiles import site_profiles
     from archiver.reparse import reparse_archive, reparse_attachments
     from archiver.store.lock import LockedError, crawl_lock
@@ -180,7 +189,7 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
                 archive,
                 folder,
                 profiles=profiles.values(),
-                cited_hosts=config.cited_hosts_override(),
+                cited_hosts=cited_hosts_override(),
                 dry_run=dry_run,
             )
             files = reparse_attachments(archive, folder, dry_run=dry_run)

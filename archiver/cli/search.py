@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
@@ -20,7 +19,9 @@ from archiver.cli.options import (
     pad,
     utf8_stdout,
 )
-from archiver.search import Hit, QueryError, parse_query
+from archiver.cli.terminal import terminal_text
+from archiver.export import write_csv_tuples
+from archiver.search import Hit, QueryError, Snippet, parse_query
 from archiver.search import search as search_archive
 
 SEARCH_FORMATS = ("table", "json", "jsonl", "csv")
@@ -30,6 +31,7 @@ CSV_FIELDS = (
 )  # fmt: skip
 
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+MAX_LIMIT = 1_000_000_000  # (SQLite's integers end at 2**63 - 1)
 
 
 @click.command()
@@ -38,7 +40,7 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 @filter_options
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_LIMIT),
     default=20,
     show_default=True,
     help="Show at most N hits, the best first.",
@@ -68,9 +70,9 @@ def search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> 
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint="QUERY") from None
     filters = make_filters(filter_params)
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         hits = search_archive(archive.db, parsed, filters, limit=limit)
-    out = utf8_stdout()
+    out = utf8_stdout(raw=fmt == "table")  # the table escapes page text itself
     if fmt == "table":
         color = out.isatty() and "NO_COLOR" not in os.environ
         write_table(hits, out, color=color)
@@ -87,24 +89,34 @@ def search(db: Path, query: str, limit: int, fmt: str, **filter_params: Any) -> 
 
 
 def write_table(hits: list[Hit], out: IO[str], *, color: bool) -> None:
-    """Each hit as a heading line (rank, score, date, kind, title), its URL and its snippet."""
+    """Each hit as a heading line (rank, score, date, kind, title), its URL and its snippet.
+
+    Page text is shown, never obeyed: its control characters are escaped (only the marks of
+    the matches are the terminal's bold)."""
     marks = (_BOLD, _RESET) if color else ("⟦", "⟧")
     for rank, hit in enumerate(hits, 1):
-        date = (hit.published or "")[:10]
-        title = hit.title_highlight.render(*marks) if hit.title else "(no title)"
-        out.write(f"{rank:>3}  {hit.score:6.2f}  {pad(date, 10)}  {pad(hit.kind, 5)}  {title}\n")
-        out.write(f"{'':13}{hit.url}\n")
+        date = terminal_text((hit.published or "")[:10])
+        title = _render(hit.title_highlight, *marks) if hit.title else "(no title)"
+        kind = terminal_text(hit.kind)
+        out.write(f"{rank:>3}  {hit.score:6.2f}  {pad(date, 10)}  {pad(kind, 5)}  {title}\n")
+        out.write(f"{'':13}{terminal_text(hit.url)}\n")
         if hit.attached_to:
             page = f"{hit.attached_to_title}  " if hit.attached_to_title else ""
-            out.write(f"{'':13}attached to: {page}{hit.attached_to}\n")
-        snippet = hit.snippet.render(*marks)
+            out.write(f"{'':13}attached to: {terminal_text(page + hit.attached_to)}\n")
+        snippet = _render(hit.snippet, *marks)
         if snippet:
             out.write(f"{'':13}{snippet}\n")
 
 
+def _render(snippet: Snippet, open_mark: str, close_mark: str) -> str:
+    return "".join(
+        f"{open_mark}{terminal_text(text)}{close_mark}" if hit else terminal_text(text)
+        for text, hit in snippet.parts
+    )
+
+
 def write_csv(hits: list[Hit], out: IO[str]) -> None:
-    """One row per hit under a header, CRLF line ends like ``archiver export``."""
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for hit in hits:
-        writer.writerow(hit.as_dict())
+    """One row per hit under a header, CRLF line ends and cells safe for a spreadsheet, like
+    ``archiver export``."""
+    rows = (tuple(row[name] for name in CSV_FIELDS) for row in map(Hit.as_dict, hits))
+    write_csv_tuples(rows, out, CSV_FIELDS)

@@ -37,7 +37,8 @@ def serve(db: Path, host: str, port: int) -> None:
     archive are read-only: nothing served can change it.
     """
     # a missing, foreign or newer archive fails here, in one line; an older one is migrated
-    open_archive(db).close()
+    # where it can be written
+    open_archive(db, read_only=True).close()
     from archiver.serve import bind_socket, build_datasette, serve_forever
 
     try:

@@ -10,10 +10,21 @@ import click
 
 from archiver import config
 from archiver.cli.errors import EXIT_PARTIAL, UserError, fail
-from archiver.cli.options import db_option, http_host, open_archive, utf8_stdout
+from archiver.cli.options import (
+    PathType,
+    check_output,
+    db_option,
+    http_host,
+    open_archive,
+    url_problem,
+    utf8_stdout,
+    writing,
+)
 from archiver.cli.profiles import site_profiles
+from archiver.cli.terminal import terminal_text
+from archiver.export import atomic_output
 from archiver.records import News
-from archiver.sites import SiteProfile, bundled_profiles, profile_name
+from archiver.sites import SiteProfile, bundled_profiles, is_profile_name, profile_name
 from archiver.sites.draft import (
     Draft,
     ProbeError,
@@ -30,7 +41,7 @@ def sites_dir_option(f: Any) -> Any:
     """``--sites-dir DIR``: the folder of the archivist's own profiles."""
     return click.option(
         "--sites-dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=PathType(file_okay=False, path_type=Path),
         envvar=config.ENV_SITES_DIR,
         help="The folder of your own site profiles (default: sites/ beside the archive; "
         f"or ${config.ENV_SITES_DIR}).",
@@ -53,10 +64,11 @@ def list_sites(db: Path, sites_dir: Path | None) -> None:
     for name, profile in sorted(site_profiles(db, sites_dir).items()):
         own = folder / f"{name}.toml"
         where = str(own) if own.is_file() else "shipped"
-        out.write(
+        line = (
             f"{name}\t{profile.family}\t{','.join(profile.hosts)}\t"
-            f"{len(profile.lists)} lists\t{profile.title}\t{where}\n"
+            f"{len(profile.lists)} lists\t{profile.title}\t{where}"
         )
+        out.write(terminal_text(line.replace("\n", " ")) + "\n")  # a title from a page
     if not shipped:  # pragma: no cover - the package always ships one
         click.echo("no shipped profiles", err=True)
 
@@ -90,12 +102,15 @@ def add_site(
     """
     host = http_host(url)
     if host is None:
-        raise UserError(f"{url!r} is not an http(s) address")
+        raise UserError(f"{url!r} is not an http(s) address{url_problem(url)}")
+    if name is not None and not is_profile_name(name):
+        raise UserError(f"--name {name!r}: use lowercase letters, digits, '-' and '_'")
     name = name or profile_name(host)
     folder = config.sites_dir(db, sites_dir)
     target = folder / f"{name}.toml"
     if target.exists() and not force:
         raise UserError(f"{target} exists (--force replaces it)")
+    check_output(target, db, "--sites-dir", folder_made=True)
     site_profiles(db, sites_dir)  # a bad profile in the folder fails here, before a fetch
     fetched = _probe(db, [url])
     listing = fetched[0] if fetched else None
@@ -113,10 +128,12 @@ def add_site(
         name=name,
         title=title,
     )
-    click.echo(_draft_report(draft))
+    click.echo(terminal_text(_draft_report(draft)))
     text = profile_toml(draft.profile)
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    with writing(target):
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_output(target) as f:
+            f.write(text)
     click.echo(f"wrote {target}", err=True)
 
 
@@ -124,7 +141,7 @@ def add_site(
 @db_option
 @sites_dir_option
 @click.argument("name")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=PathType(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per page and line.")
 def check_site(
     db: Path, sites_dir: Path | None, name: str, files: tuple[Path, ...], as_json: bool
@@ -154,7 +171,7 @@ def check_site(
                  profile.start_urls and f.status == 200]  # fmt: skip
         if not pages:
             raise UserError(f"no article of {name} could be fetched")
-    with open_archive(db, create=False) as archive:
+    with open_archive(db, read_only=True) as archive:
         stored = {url: archive.record(url) for url, _body, _type in pages}
     differs = False
     out = utf8_stdout()
@@ -174,15 +191,15 @@ def check_site(
             }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
-        out.write(f"{url}\n  family      {family or 'none (generic)'}\n")
+        lines = [url, f"  family      {family or 'none (generic)'}"]
         if old is None:
-            out.write("  not in the archive: nothing to compare\n")
+            lines.append("  not in the archive: nothing to compare")
         for field, (was, now) in changed.items():
-            out.write(f"  changed     {field}: {_short(was)} → {_short(now)}\n")
+            lines.append(f"  changed     {field}: {_short(was)} → {_short(now)}")
         if old is not None and not changed:
-            out.write("  unchanged   every field as archived\n")
-        for warning in news.parse_warnings:
-            out.write(f"  warning     {warning}\n")
+            lines.append("  unchanged   every field as archived")
+        lines += [f"  warning     {warning}" for warning in news.parse_warnings]
+        out.write(terminal_text("\n".join(lines)) + "\n")
     if differs:
         fail(f"{name}: some fields differ from the archive (see above)", EXIT_PARTIAL)
 

@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from archiver.cli.errors import UserError
-from archiver.cli.options import db_option, open_archive, pad
+from archiver.cli.options import (
+    PathType,
+    check_output,
+    db_option,
+    open_archive,
+    pad,
+    utf8_stdout,
+    writing,
+)
+from archiver.cli.terminal import terminal_text
 
 
 @click.command()
@@ -16,7 +25,7 @@ from archiver.cli.options import db_option, open_archive, pad
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=PathType(dir_okay=False, writable=True, path_type=Path),
     metavar="FILE.png",
     help="Also draw articles per month and briefs by status to FILE.png (coverage gaps).",
 )
@@ -25,20 +34,18 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
     if plot is not None:
         if plot.suffix.lower() != ".png":
             raise UserError(f"--plot writes PNG: {plot} should end in .png")
-        if not plot.parent.is_dir():
-            raise UserError(f"cannot write {plot}: no folder {plot.parent}")
-    with open_archive(db) as archive:
+        check_output(plot, db, "--plot")
+    with open_archive(db, read_only=True) as archive:
         counts = archive.stats()
         if plot is not None:
             from archiver.export.plot import plot_coverage
 
-            try:
+            with writing(plot):
                 months, briefs = plot_coverage(archive, plot)
-            except OSError as exc:
-                raise UserError(f"cannot write {plot}: {exc.strerror or exc}") from None
             click.echo(f"wrote {plot} ({months} months, {briefs} briefs)", err=True)
+    out = utf8_stdout()
     if as_json:
-        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        out.write(json.dumps(counts, ensure_ascii=False, indent=2) + "\n")
         return
     for heading, key in (
         ("records by kind", "kind"),
@@ -47,8 +54,8 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
         ("briefs by status", "brief_status"),
     ):
         click.echo(heading)
-        for name, n in counts[key].items():
-            click.echo(f"  {pad(name, 24)}{n:>8}")
+        for name, n in counts[key].items():  # a section's name is a page's text
+            click.echo(f"  {pad(terminal_text(name), 24)}{n:>8}")
         if not counts[key]:
             click.echo("  (none)")
     click.echo(f"citations {counts['citations']}, crawl runs {counts['runs']}")
@@ -59,15 +66,17 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run and line.")
 def runs(db: Path, as_json: bool) -> None:
     """Past crawl runs, newest first, with their counts and outcome."""
-    with open_archive(db) as archive:
+    with open_archive(db, read_only=True) as archive:
         rows = archive.runs()
+    out = utf8_stdout()
     for run in rows:
         if as_json:
-            click.echo(json.dumps(run, ensure_ascii=False))
+            out.write(json.dumps(run, ensure_ascii=False) + "\n")
         else:
-            click.echo(
+            line = (
                 f"{run['id']:>4}  {run['started_at']}  {run['outcome']:<11} "
                 f"news +{run['news_new']}/~{run['news_updated']}  "
                 f"briefs +{run['briefs_new']}/~{run['briefs_updated']}  "
                 f"errors {run['errors']}"
             )
+            out.write(terminal_text(line) + "\n")

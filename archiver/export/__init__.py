@@ -8,14 +8,17 @@ field of a record, in :mod:`archiver.records.fields`. The formats are written by
 
 from __future__ import annotations
 
-from archiver.export.manifest import write_manifest
+from archiver.export.manifest import manifest_path, write_manifest
 from archiver.export.writers import (
     FORMATS,
     atomic_output,
     export_record,
+    spreadsheet_safe,
+    spreadsheet_safe_sql,
     write_csv_tuples,
     write_records,
     write_rows,
+    write_safe_csv_tuples,
 )
 from archiver.records.fields import (
     BRIEF_FIELDS,
@@ -33,6 +36,7 @@ CITATION_FIELDS = (
 
 __all__ = [
     "BRIEF_FIELDS", "CITATION_FIELDS", "COMMON_FIELDS", "FORMATS", "KIND_FIELDS", "LIST_FIELDS",
-    "NEWS_FIELDS", "atomic_output", "export_record", "fields_for", "write_csv_tuples",
-    "write_manifest", "write_records", "write_rows",
+    "NEWS_FIELDS", "atomic_output", "export_record", "fields_for", "manifest_path",
+    "spreadsheet_safe", "spreadsheet_safe_sql", "write_csv_tuples", "write_manifest",
+    "write_records", "write_rows", "write_safe_csv_tuples",
 ]  # fmt: skip

@@ -13,6 +13,11 @@ from archiver.export.writers import atomic_output
 from archiver.store import Filters, utc_now
 
 
+def manifest_path(export_path: Path) -> Path:
+    """Where the manifest of the export at ``export_path`` goes: ``FILE.manifest.json``."""
+    return export_path.with_name(export_path.name + ".manifest.json")
+
+
 def write_manifest(
     export_path: Path,
     *,
@@ -53,7 +58,7 @@ def write_manifest(
         "tool": "edu-news-archiver",
         "tool_version": __version__,
     }
-    path = export_path.with_name(export_path.name + ".manifest.json")
+    path = manifest_path(export_path)
     with atomic_output(path) as f:
         f.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return path

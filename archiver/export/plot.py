@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver.export.writers import atomic_output
 from archiver.store import Archive
 
 
@@ -49,8 +50,9 @@ def plot_coverage(archive: Archive, path: Path) -> tuple[int, int]:
     bottom.invert_yaxis()
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.part")
-    fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        with atomic_output(path, binary=True) as f:
+            fig.savefig(f, format="png", dpi=100)
+    finally:
+        plt.close(fig)
     return len(months), sum(values)

@@ -1,5 +1,9 @@
 """The export formats: CSV, JSON and JSON Lines, streamed one record at a time, and a file
-that appears only whole."""
+that appears only whole.
+
+A CSV cell that a spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`);
+the JSON formats hold every value as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,10 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from archiver.records.fields import KIND_FIELDS, LIST_FIELDS
 
@@ -42,8 +46,45 @@ def write_records(
     return write_rows((export_record(row, fields) for row in rows), out, fmt, fields)
 
 
+#: The first characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a
+#: cell as a formula or a command: = + - @, a tab, a carriage return. And the apostrophe
+#: itself, so that neutralising can be undone without doubt.
+FORMULA_STARTS = frozenset("=+-@\t\r'")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text ``value`` starting with one of :data:`FORMULA_STARTS` with an apostrophe before
+    it (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``); any other value as it is. To undo it, drop
+    the first character of every text cell that starts with an apostrophe."""
+    if value.__class__ is str and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe_sql(column: str) -> str:
+    """:func:`spreadsheet_safe` in SQL, over the value of the expression ``column``."""
+    return (
+        f"CASE WHEN typeof({column}) = 'text' AND substr({column}, 1, 1) IN "
+        f"('=', '+', '-', '@', char(9), char(13), char(39)) THEN char(39) || {column} "
+        f"ELSE {column} END"
+    )
+
+
 def write_csv_tuples(rows: Iterable[tuple[Any, ...]], out: IO[str], fields: tuple[str, ...]) -> int:
-    """Write ``Archive.record_tuples`` rows as CSV (the fast path); return the count."""
+    """Write rows as CSV under a header, each cell :func:`spreadsheet_safe`; return the count."""
+    starts = FORMULA_STARTS
+    return write_safe_csv_tuples(
+        ([("'" + v) if v.__class__ is str and v[:1] in starts else v for v in row] for row in rows),
+        out,
+        fields,
+    )
+
+
+def write_safe_csv_tuples(
+    rows: Iterable[Sequence[Any]], out: IO[str], fields: tuple[str, ...]
+) -> int:
+    """Write rows whose cells are already spreadsheet-safe (``Archive.record_tuples`` with
+    :func:`spreadsheet_safe_sql`: the fast path, no Python work per value) as CSV."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
     n = 0
@@ -97,22 +138,45 @@ def _write_json_array(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
-@contextmanager
-def atomic_output(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
-    """A text file that appears at ``path`` only when the block succeeds, whole.
+@overload
+def atomic_output(
+    path: Path, *, bom: bool = False, binary: Literal[False] = False
+) -> AbstractContextManager[IO[str]]: ...
+@overload
+def atomic_output(
+    path: Path, *, bom: bool = False, binary: Literal[True]
+) -> AbstractContextManager[IO[bytes]]: ...
+def atomic_output(path: Path, *, bom: bool = False, binary: bool = False) -> Any:
+    """A file (text, UTF-8; or ``binary``) that appears at ``path`` only when the block
+    succeeds, whole.
 
     Written to a temporary file beside ``path`` and renamed over it, so a failed export
-    never leaves a half-written file nor clobbers the previous one.
+    never leaves a half-written file nor clobbers the previous one. A symbolic link keeps
+    pointing where it did (its target is replaced); a device or a pipe (``/dev/stdout``,
+    ``/dev/null``) is written in place, never replaced by a file.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    return _atomic_output(path, bom=bom, binary=binary)
+
+
+@contextmanager
+def _atomic_output(path: Path, *, bom: bool, binary: bool) -> Iterator[IO[Any]]:
+    mode = "wb" if binary else "w"
+    encoding = None if binary else ("utf-8-sig" if bom else "utf-8")
+    newline = None if binary else ""
+    if path.exists() and not path.is_file():
+        with open(path, mode, encoding=encoding, newline=newline) as f:
+            yield f
+        return
+    real = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
     # mkstemp makes the file private (0600); an export is meant to be shared like any file
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
             yield f
-        os.replace(tmp, path)
+        os.replace(tmp, real)
     except BaseException:
         os.unlink(tmp)
         raise

@@ -34,15 +34,17 @@ __all__ = [
     "StartList",
     "adhoc_profile",
     "bundled_profiles",
+    "is_host_pattern",
+    "is_profile_name",
     "load_profile",
     "load_profiles",
     "profile_for_url",
     "profile_name",
 ]
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 _LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-_HOST_PATTERN = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
+_HOST_PATTERN = re.compile(rf"(\*\.)?{_LABEL}(\.{_LABEL})*")
 _KEYS = {
     "name", "title", "home", "family", "hosts", "cited_hosts", "lists", "selectors", "politeness",
 }  # fmt: skip
@@ -121,7 +123,7 @@ def profile_from_dict(data: Mapping[str, Any]) -> SiteProfile:
     if unknown:
         raise ProfileError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
     name = _text(data, "name")
-    if not _NAME.match(name):
+    if not is_profile_name(name):
         raise ProfileError(f"name {name!r}: use lowercase letters, digits, '-' and '_'")
     family = _text(data, "family")
     if family != AUTO and family not in FAMILIES:
@@ -186,6 +188,16 @@ def adhoc_profile(url: str) -> SiteProfile:
     )
 
 
+def is_profile_name(name: str) -> bool:
+    """Whether ``name`` may name a profile (and its file): lowercase letters, digits, - and _."""
+    return _NAME.fullmatch(name) is not None
+
+
+def is_host_pattern(pattern: str) -> bool:
+    """Whether ``pattern`` is a host name (lowercase, ASCII: punycode for IDN) or ``*.domain``."""
+    return _HOST_PATTERN.fullmatch(pattern) is not None
+
+
 def profile_name(host: str) -> str:
     """A profile name from a host: ``news.whu.edu.cn`` → ``news-whu-edu-cn``."""
     return re.sub(r"[^a-z0-9_-]+", "-", host.lower()).strip("-")[:63] or "site"
@@ -203,6 +215,7 @@ def _host(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
     except ValueError:
         return None
     return host if parts.scheme in ("http", "https") and host else None
@@ -230,7 +243,7 @@ def _hosts(data: Mapping[str, Any], key: str, *, required: bool) -> tuple[str, .
         raise ProfileError(f"{key!r} must name at least one host")
     hosts = []
     for value in values:
-        if not isinstance(value, str) or not _HOST_PATTERN.match(value.strip().lower()):
+        if not isinstance(value, str) or not is_host_pattern(value.strip().lower()):
             raise ProfileError(f"{key!r}: {value!r} is not a host name or '*.domain' pattern")
         hosts.append(value.strip().lower())
     return tuple(hosts)

@@ -309,7 +309,7 @@ def test_csv_and_jsonl_exports_agree_on_every_value(db: Path) -> None:
     ("args", "fragment"),
     [
         (["crawl", "--start-url", "http://[x"], "is not an http(s) address"),
-        (["crawl", "--set", "ARCHIVER_KNOWN_RUN=abc"], "ARCHIVER_KNOWN_RUN must be a number"),
+        (["crawl", "--set", "ARCHIVER_KNOWN_RUN=abc"], "ARCHIVER_KNOWN_RUN must be a whole number"),
         (["crawl", "--set", "ARCHIVER_FULL=perhaps"], "ARCHIVER_FULL must be true or false"),
         (["crawl", "--set", "DOWNLOAD_DELAY=soon"], "DOWNLOAD_DELAY must be a number"),
         (["crawl", "--log-file", "/nonexistent/dir/x.log"], "no folder /nonexistent/dir"),
