@@ -113,6 +113,11 @@ class ArchiveDB:
             raise ArchiveError(f"no archive at {path} (run `archiver crawl` to create one)")
         if read_only and exists:
             return cls._open_for_reading(path)
+        if exists and not writable(path):
+            raise ArchiveError(
+                f"cannot write {path}: the file or its folder is read-only (the commands that "
+                "only read, such as export, search and serve, can read it there)"
+            )
         if not exists:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

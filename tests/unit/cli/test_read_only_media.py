@@ -186,3 +186,18 @@ def test_a_read_only_log_that_cannot_be_read_is_one_line(published: Path, tmp_pa
         f"archiver: error: cannot read {db} where it is: archive.db-wal holds changes not yet "
         "in the archive, which only a copy that can be written can take in"
     ]
+
+
+@pytest.mark.parametrize(
+    "args", [["crawl", "--start-url", "http://127.0.0.1:9/"], ["reparse"]], ids=" ".join
+)
+def test_a_command_that_writes_says_why_it_cannot(published: Path, args: list[str]) -> None:
+    before = snapshot(published.parent)
+    with read_only(published.parent) as prefix:
+        result = archiver(prefix, *args, "--db", str(published))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"archiver: error: cannot write {published}: the file or its folder is read-only (the "
+        "commands that only read, such as export, search and serve, can read it there)"
+    ]
+    assert snapshot(published.parent) == before
