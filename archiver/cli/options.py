@@ -218,6 +218,24 @@ def writing(path: Path) -> Iterator[None]:
         fail(f"cannot write {path}: {exc.strerror or exc}", code)
 
 
+def read_page(path: Path) -> bytes:
+    """The bytes of a saved page, or one line: a device or a pipe (``/dev/zero``) is no
+    saved page, and one larger than a crawl would fetch is refused before it is read."""
+    try:
+        if not path.is_file():
+            raise UserError(f"cannot read {path}: it is not a file (a saved page is)")
+        with path.open("rb") as f:
+            raw = f.read(config.PAGE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > config.PAGE_MAX_BYTES:
+        raise UserError(
+            f"cannot read {path}: larger than {config.PAGE_MAX_BYTES // 2**20} MiB, the most a "
+            "crawl fetches of a page"
+        )
+    return raw
+
+
 def utf8_stdout(*, raw: bool = False) -> Any:
     """stdout, writing UTF-8 whatever the locale says (exports are UTF-8 by contract).
 

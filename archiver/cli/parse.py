@@ -11,7 +11,13 @@ from typing import Any
 import click
 
 from archiver.cli.errors import UserError
-from archiver.cli.options import PathType, cited_hosts_override, http_host, utf8_stdout
+from archiver.cli.options import (
+    PathType,
+    cited_hosts_override,
+    http_host,
+    read_page,
+    utf8_stdout,
+)
 from archiver.export import export_record, fields_for
 
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
@@ -65,10 +71,7 @@ def parse(url: str | None, kind: str | None, files: tuple[Path, ...]) -> None:
 
     out = utf8_stdout()
     for path in files:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        raw = read_page(path)
         page_url = url or page_url_from_bytes(raw)
         if not page_url:
             raise UserError(f"cannot tell which address {path} was saved from; give --url")

@@ -16,6 +16,7 @@ from archiver.cli.options import (
     db_option,
     http_host,
     open_archive,
+    read_page,
     url_problem,
     utf8_stdout,
     writing,
@@ -157,10 +158,7 @@ def check_site(
     profile = _profile(db, sites_dir, name)
     pages: list[tuple[str, bytes, str | None]] = []
     for path in files:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        raw = read_page(path)
         url = page_url_from_bytes(raw)
         if not url or not profile.owns(url):
             raise UserError(f"{path} names no page of {name} (no 'saved from' or canonical URL)")

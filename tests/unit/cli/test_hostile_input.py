@@ -93,6 +93,13 @@ HOSTILE = [
     (["sites", "show", "../bucea"], "no site profile named '../bucea'"),
     (["export", "--format", "csv", "--db", "a\x00.db"], "holds a NUL character"),
     (["stats", "--db", "/dev/null"], "no archive at /dev/null"),
+    (["parse", "--url", "https://xww.bucea.edu.cn/zhxw/1.htm", "/dev/zero"],
+     "cannot read /dev/zero: it is not a file"),  # it read for ever
+    (["parse", "--url", "https://xww.bucea.edu.cn/zhxw/1.htm", "{tmp}/huge.htm"],
+     "larger than 4 MiB, the most a crawl fetches of a page"),
+    (["parse", "--url", "https://xww.bucea.edu.cn:99999/1.htm", "{tmp}/page.htm"],
+     "is not an http(s) address"),
+    (["sites", "check", "bucea", "/dev/zero"], "cannot read /dev/zero: it is not a file"),
 ]  # fmt: skip
 
 
@@ -101,10 +108,12 @@ def test_hostile_input_is_one_line_exit_2_and_nothing_written(
     db: Path, tmp_path: Path, args: list[str], fragment: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # anything written by mistake would land here
+    (tmp_path / "huge.htm").write_bytes(b"<html>" + b" " * (4 * 2**20))
+    (tmp_path / "page.htm").write_bytes("<html><h1>标题</h1></html>".encode())
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     before = folder_state(tmp_path)
     at = 2 if args[0] == "sites" else 1
-    db_args = [] if "--db" in args else ["--db", str(db)]
+    db_args = [] if "--db" in args or args[0] == "parse" else ["--db", str(db)]
     line = one_line_error(run(*args[:at], *db_args, *args[at:]))
     assert fragment in line, line
     assert folder_state(tmp_path) == before
