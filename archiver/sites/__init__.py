@@ -50,6 +50,7 @@ _KEYS = {
 }  # fmt: skip
 #: What the cited hosts of a site with no profile are: education bureaus and government sites.
 ADHOC_CITED_HOSTS = ("*.gov.cn", "*.bjedu.cn")
+_MAX_PROFILE_BYTES = 256 * 1024  # a profile is a few hundred bytes
 _POLITENESS_KEYS = {"delay": float, "concurrency": int}
 _LIST_KEYS = {"url", "label"}
 
@@ -101,7 +102,13 @@ class SiteProfile:
 def load_profile(path: Path) -> SiteProfile:
     """Read and validate the profile at ``path``."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():  # a link to /dev/zero would be read for ever
+            raise ProfileError(f"{path}: not a file")
+        with path.open("rb") as f:
+            raw = f.read(_MAX_PROFILE_BYTES + 1)
+        if len(raw) > _MAX_PROFILE_BYTES:
+            raise ProfileError(f"{path}: larger than {_MAX_PROFILE_BYTES // 1024} KiB")
+        data = tomllib.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

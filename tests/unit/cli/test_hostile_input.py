@@ -144,3 +144,11 @@ def test_every_query_refusal_is_a_query_error() -> None:
     for query in (NESTED, "x" * (MAX_QUERY_CHARS + 1), "a " * (MAX_TERMS + 1), "NOT " * 100 + "a"):
         with pytest.raises(QueryError):
             parse_query(query)
+
+
+def test_a_profile_that_is_no_file_is_one_line(db: Path, tmp_path: Path) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "zero.toml").symlink_to("/dev/zero")  # it was read for ever
+    line = one_line_error(run("sites", "list", "--db", str(db), "--sites-dir", str(sites)))
+    assert line == f"archiver: error: {sites / 'zero.toml'}: not a file"
