@@ -29,6 +29,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from archiver import config
 from archiver.crawl import settings as default
 from archiver.crawl.failures import (
     asked_url,
@@ -119,7 +120,8 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         settings = crawler.settings
         if not spider.profiles:
             spider.profiles = load_profiles(sites_dir(settings))
-        override = settings.getlist("ARCHIVER_BUREAU_HOSTS")
+        # --bureau-host or $ARCHIVER_BUREAU_HOSTS (scrapy crawl reads the variable too)
+        override = settings.getlist("ARCHIVER_BUREAU_HOSTS") or config.cited_hosts_override()
         spider.cited_hosts_override = tuple(override) if override else None
         spider.with_images = settings.getbool("ARCHIVER_IMAGES", default.ARCHIVER_IMAGES)
         lists = spider.start_lists()

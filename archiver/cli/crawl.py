@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from archiver import config
 from archiver.cli.crawl_settings import check_settings
 from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, fail
 from archiver.cli.options import (
@@ -22,6 +21,7 @@ from archiver.cli.options import (
     host_patterns,
     http_host,
     open_archive,
+    sites_dir_option,
     url_problem,
 )
 from archiver.cli.profiles import site_profiles
@@ -84,13 +84,7 @@ def _bureau_hosts(
     help="A section list page to crawl instead of the profiles' lists (repeatable); any "
     "site's, with or without a profile.",
 )
-@click.option(
-    "--sites-dir",
-    type=PathType(file_okay=False, path_type=Path),
-    envvar=config.ENV_SITES_DIR,
-    help="The folder of your own site profiles (default: sites/ beside the archive; "
-    f"or ${config.ENV_SITES_DIR}).",
-)
+@sites_dir_option
 @click.option(
     "--bureau-host",
     "bureau_hosts",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -92,6 +93,17 @@ def cited_hosts_override() -> tuple[str, ...] | None:
     if raw is None or not raw.strip():
         return None
     return host_patterns(raw.split(","), f"${config.ENV_BUREAU_HOSTS}")
+
+
+def sites_dir_option(f: F) -> F:
+    """``--sites-dir DIR``: the folder of the archivist's own site profiles."""
+    return click.option(
+        "--sites-dir",
+        type=PathType(file_okay=False, path_type=Path),
+        envvar=config.ENV_SITES_DIR,
+        help="The folder of your own site profiles (default: sites/ beside the archive; "
+        f"or ${config.ENV_SITES_DIR}).",
+    )(f)
 
 
 def db_option(f: F) -> F:
@@ -216,6 +228,24 @@ def writing(path: Path) -> Iterator[None]:
     except OSError as exc:
         code = EXIT_USAGE if exc.errno in _CANNOT_CREATE else EXIT_FAILED
         fail(f"cannot write {path}: {exc.strerror or exc}", code)
+
+
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_CANONICAL = re.compile(
+    rb"<link[^>]+rel=[\"']?canonical[\"']?[^>]*href=[\"']([^\"']+)|"
+    rb"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)",
+    re.I,
+)
+
+
+def page_url_from_bytes(raw: bytes) -> str | None:
+    """The address a saved page names for itself (browser 'saved from', canonical, og:url)."""
+    head = raw[:8192]
+    match = _SAVED_FROM.search(head) or _CANONICAL.search(head)
+    if not match:
+        return None
+    value = next(g for g in match.groups() if g)
+    return value.decode("ascii", "replace")
 
 
 def read_page(path: Path) -> bytes:

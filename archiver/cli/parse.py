@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +13,19 @@ from archiver.cli.errors import UserError
 from archiver.cli.options import (
     PathType,
     cited_hosts_override,
+    db_option,
     http_host,
+    page_url_from_bytes,
     read_page,
+    sites_dir_option,
     utf8_stdout,
 )
 from archiver.export import export_record, fields_for
 
-_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
-_CANONICAL = re.compile(
-    rb"<link[^>]+rel=[\"']?canonical[\"']?[^>]*href=[\"']([^\"']+)|"
-    rb"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)",
-    re.I,
-)
-
-
-def page_url_from_bytes(raw: bytes) -> str | None:
-    """The address a saved page names for itself (browser 'saved from', canonical, og:url)."""
-    head = raw[:8192]
-    match = _SAVED_FROM.search(head) or _CANONICAL.search(head)
-    if not match:
-        return None
-    value = next(g for g in match.groups() if g)
-    return value.decode("ascii", "replace")
-
 
 @click.command()
+@db_option
+@sites_dir_option
 @click.option(
     "--url",
     metavar="URL",
@@ -52,21 +39,23 @@ def page_url_from_bytes(raw: bytes) -> str | None:
     "site with a profile, else a bureau page).",
 )
 @click.argument("files", nargs=-1, required=True, type=PathType(dir_okay=False, path_type=Path))
-def parse(url: str | None, kind: str | None, files: tuple[Path, ...]) -> None:
+def parse(
+    db: Path, sites_dir: Path | None, url: str | None, kind: str | None, files: tuple[Path, ...]
+) -> None:
     """Print the record each saved page FILE gives, one JSON line per FILE.
 
     Runs the same extractors as a crawl, without a network or an archive: the way to check an
-    extractor after a site changes its markup. Each line also names the page family the page
+    extractor after a site changes its markup (the archive is not opened: --db only says
+    where the profiles folder is). Each line also names the page family the page
     was read as ("family"; null: the generic extractor), and its provenance the rule that gave
     each field.
     """
-    from archiver import config
     from archiver.cli.profiles import site_profiles
     from archiver.extract import AUTO, decode_html, extract_document, page_family
     from archiver.records import Kind
     from archiver.sites import profile_for_url
 
-    profiles = site_profiles(config.db_path()).values()
+    profiles = site_profiles(db, sites_dir).values()
     override = cited_hosts_override()
 
     out = utf8_stdout()

@@ -18,6 +18,7 @@ from archiver.cli.options import (
     db_option,
     format_option,
     open_archive,
+    sites_dir_option,
     utf8_stdout,
 )
 from archiver.cli.terminal import terminal_text
@@ -160,6 +161,7 @@ def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -
 
 @click.command()
 @db_option
+@sites_dir_option
 @click.option(
     "--warc-dir",
     type=PathType(file_okay=False, path_type=Path),
@@ -167,7 +169,9 @@ def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -
 )
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> None:
+def reparse(
+    db: Path, sites_dir: Path | None, warc_dir: Path | None, dry_run: bool, as_json: bool
+) -> None:
     """Rebuild every record from its stored capture with the current extractors.
 
     Reads only the archive and its WARC files, never the network. Reports how many records
@@ -180,7 +184,7 @@ def reparse(db: Path, warc_dir: Path | None, dry_run: bool, as_json: bool) -> No
     from archiver.store.lock import LockedError, crawl_lock
 
     folder = warc_dir or db.parent / "warc"
-    profiles = site_profiles(db)
+    profiles = site_profiles(db, sites_dir)
     archive = open_archive(db)  # a missing or foreign archive fails here, before the lock
     try:
         # a crawl writing at the same time would have its new versions reverted

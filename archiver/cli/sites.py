@@ -16,7 +16,9 @@ from archiver.cli.options import (
     db_option,
     http_host,
     open_archive,
+    page_url_from_bytes,
     read_page,
+    sites_dir_option,
     url_problem,
     utf8_stdout,
     writing,
@@ -25,7 +27,13 @@ from archiver.cli.profiles import site_profiles
 from archiver.cli.terminal import terminal_text
 from archiver.export import atomic_output
 from archiver.records import News
-from archiver.sites import SiteProfile, bundled_profiles, is_profile_name, profile_name
+from archiver.sites import (
+    SiteProfile,
+    bundled_profiles,
+    is_profile_name,
+    profile_name,
+    shipped_profile_text,
+)
 from archiver.sites.draft import (
     Draft,
     ProbeError,
@@ -36,17 +44,6 @@ from archiver.sites.draft import (
     read_list,
     record_fields,
 )
-
-
-def sites_dir_option(f: Any) -> Any:
-    """``--sites-dir DIR``: the folder of the archivist's own profiles."""
-    return click.option(
-        "--sites-dir",
-        type=PathType(file_okay=False, path_type=Path),
-        envvar=config.ENV_SITES_DIR,
-        help="The folder of your own site profiles (default: sites/ beside the archive; "
-        f"or ${config.ENV_SITES_DIR}).",
-    )(f)
 
 
 @click.group()
@@ -80,8 +77,10 @@ def list_sites(db: Path, sites_dir: Path | None) -> None:
 @click.argument("name")
 def show_site(db: Path, sites_dir: Path | None, name: str) -> None:
     """Print the profile NAME as TOML (the file it came from, or the shipped one)."""
-    profile = _profile(db, sites_dir, name)
-    utf8_stdout().write(profile_toml(profile))
+    _profile(db, sites_dir, name)  # an unknown name or a bad folder is one line
+    own = config.sites_dir(db, sites_dir) / f"{name}.toml"
+    text = own.read_text(encoding="utf-8") if own.is_file() else shipped_profile_text(name)
+    utf8_stdout().write(terminal_text(text))
 
 
 @sites.command("add")
@@ -151,17 +150,18 @@ def check_site(
 
     With FILEs, the saved pages (their address from the page's 'saved from' comment, canonical
     link or og:url); without, the first article of each of the profile's lists, fetched live.
-    Exit status 0 when every field matches, 3 when some field changed or is now empty.
+    Exit status 0 when every field matches, 3 when some field changed, or a page gives no
+    title, date or body any more.
     """
-    from archiver.cli.parse import page_url_from_bytes
-
     profile = _profile(db, sites_dir, name)
     pages: list[tuple[str, bytes, str | None]] = []
     for path in files:
         raw = read_page(path)
         url = page_url_from_bytes(raw)
-        if not url or not profile.owns(url):
-            raise UserError(f"{path} names no page of {name} (no 'saved from' or canonical URL)")
+        if not url:
+            raise UserError(f"cannot tell which address {path} was saved from")
+        if not profile.owns(url):
+            raise UserError(f"{path} was saved from {url}, not a page of {name}")
         pages.append((url, raw, None))
     if not files:
         fetched = _probe(db, profile.start_urls)
@@ -169,20 +169,26 @@ def check_site(
                  profile.start_urls and f.status == 200]  # fmt: skip
         if not pages:
             raise UserError(f"no article of {name} could be fetched")
-    with open_archive(db, read_only=True) as archive:
-        stored = {url: archive.record(url) for url, _body, _type in pages}
+    stored: dict[str, Any] = {}
+    if db.exists():  # with no archive yet, saved pages are still checked for what they lack
+        with open_archive(db, read_only=True) as archive:
+            stored = {url: archive.record(url) for url, _body, _type in pages}
     differs = False
     out = utf8_stdout()
     for url, body, content_type in pages:
         news, family = read_article(url, body, content_type, profile)
         old = stored.get(url)
         changed = changed_fields(old, news) if old else {}
-        differs = differs or bool(changed)
+        # a page whose title, date or body the profile no longer reads needs a look too
+        missing = [name for name in ("title", "published", "body") if not getattr(news, name)]
+        problem = f"the profile reads no {', '.join(missing)} on it" if missing else None
+        differs = differs or bool(changed) or problem is not None
         if as_json:
             row = {
                 "url": url,
                 "family": family,
                 "archived": old is not None,
+                "problem": problem,
                 "changed": {k: {"archived": a, "now": b} for k, (a, b) in changed.items()},
                 "provenance": news.provenance,
                 "parse_warnings": news.parse_warnings,
@@ -190,6 +196,8 @@ def check_site(
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         lines = [url, f"  family      {family or 'none (generic)'}"]
+        if problem is not None:
+            lines.append(f"  problem     {problem}")
         if old is None:
             lines.append("  not in the archive: nothing to compare")
         for field, (was, now) in changed.items():
@@ -199,7 +207,8 @@ def check_site(
         lines += [f"  warning     {warning}" for warning in news.parse_warnings]
         out.write(terminal_text("\n".join(lines)) + "\n")
     if differs:
-        fail(f"{name}: some fields differ from the archive (see above)", EXIT_PARTIAL)
+        fail(f"{name}: some pages need a look: fields differ or are missing (see above)",
+             EXIT_PARTIAL)  # fmt: skip
 
 
 def _profile(db: Path, sites_dir: Path | None, name: str) -> SiteProfile:

@@ -40,6 +40,7 @@ __all__ = [
     "load_profiles",
     "profile_for_url",
     "profile_name",
+    "shipped_profile_text",
 ]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
@@ -49,7 +50,7 @@ _KEYS = {
     "name", "title", "home", "family", "hosts", "cited_hosts", "lists", "selectors", "politeness",
 }  # fmt: skip
 #: What the cited hosts of a site with no profile are: education bureaus and government sites.
-ADHOC_CITED_HOSTS = ("*.gov.cn", "*.bjedu.cn")
+ADHOC_CITED_HOSTS = ("*.gov.cn",)
 _MAX_PROFILE_BYTES = 256 * 1024  # a profile is a few hundred bytes
 _POLITENESS_KEYS = {"delay": float, "concurrency": int}
 _LIST_KEYS = {"url", "label"}
@@ -148,6 +149,8 @@ def profile_from_dict(data: Mapping[str, Any]) -> SiteProfile:
         selectors=_selectors(data.get("selectors", {})),
         **_politeness(data.get("politeness", {})),
     )
+    if not profile.lists:
+        raise ProfileError("names no section list: add at least one [[lists]] url = \"…\"")
     for lst in profile.lists:
         if not profile.owns(lst.url):
             raise ProfileError(f"list {lst.url} is not on the site's hosts ({', '.join(hosts)})")
@@ -164,6 +167,14 @@ def bundled_profiles() -> dict[str, SiteProfile]:
                 profile = load_profile(path)
             found[profile.name] = profile
     return found
+
+
+def shipped_profile_text(name: str) -> str:
+    """The TOML text of the shipped profile ``name`` (KeyError when none ships)."""
+    entry = resources.files(__name__) / "profiles" / f"{name}.toml"
+    if not entry.is_file():
+        raise KeyError(name)
+    return entry.read_text(encoding="utf-8")
 
 
 def load_profiles(folder: Path | None = None) -> dict[str, SiteProfile]:
@@ -287,8 +298,8 @@ def _politeness(value: Any) -> dict[str, Any]:
         kind = _POLITENESS_KEYS.get(name)
         if kind is None:
             raise ProfileError(f"politeness: unknown key {name!r} (known: delay, concurrency)")
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
-            raise ProfileError(f"politeness: {name} must be a number of at least 0")
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw < 1e6:
+            raise ProfileError(f"politeness: {name} must be a number from 0 to 1,000,000")
         if kind is int and (raw != int(raw) or raw < 1):
             raise ProfileError("politeness: concurrency must be a whole number of at least 1")
         found[name] = kind(raw)

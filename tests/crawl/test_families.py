@@ -218,7 +218,7 @@ def test_sites_check_says_which_fields_changed(
                        cwd=tmp_path)  # fmt: skip
     assert checked.returncode == 3, checked.stdout + checked.stderr
     assert "changed     title" in checked.stdout
-    assert "some fields differ from the archive" in checked.stderr
+    assert "some pages need a look" in checked.stderr
 
 
 def test_parse_names_the_family_and_the_rule_of_each_field(

@@ -66,3 +66,37 @@ def test_add_refuses_a_bad_address_before_any_fetch(tmp_path: Path) -> None:
     result = run("sites", "add", "not a url", "--db", str(tmp_path / "archive.db"))
     assert result.exit_code == 2
     assert result.output.strip() == "archiver: error: 'not a url' is not an http(s) address"
+
+
+def test_check_says_a_saved_page_lacks_what_the_profile_should_read(tmp_path: Path) -> None:
+    saved = tmp_path / "page.html"
+    url = "https://xww.bucea.edu.cn/zhxw/99999.htm"
+    saved.write_text(f"<!-- saved from url=({len(url):04d}){url} -->\n<html><body>"
+                     "<div class='nav'>首页</div></body></html>", encoding="utf-8")  # fmt: skip
+    result = run("sites", "check", "bucea", str(saved), "--db", str(tmp_path / "archive.db"))
+    assert result.exit_code == 3, result.output
+    assert "  problem     " in result.output
+    assert "not in the archive: nothing to compare" in result.output
+    other = tmp_path / "other.html"
+    other.write_text("<!-- saved from url=(0023)https://example.com/a -->", encoding="utf-8")
+    refused = run("sites", "check", "bucea", str(other), "--db", str(tmp_path / "archive.db"))
+    assert refused.exit_code == 2
+    assert "was saved from https://example.com/a, not a page of bucea" in refused.output
+
+
+def test_parse_reads_with_the_profiles_of_the_folder_it_is_given(tmp_path: Path) -> None:
+    import json
+
+    from tests.fixtures.families import PAGES as FAMILY_PAGES
+    from tests.fixtures.families import URLS
+
+    name = "sudy_article_c1234a98765_page.htm"
+    sites = tmp_path / "mysites"
+    sites.mkdir()
+    (sites / "demo.toml").write_text(DEMO.replace("news.demo.edu.cn", "news.daxue-b.edu.cn"),
+                                     encoding="utf-8")  # fmt: skip
+    result = run("parse", "--sites-dir", str(sites), "--url", URLS[name], str(FAMILY_PAGES / name))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["kind"], record["family"]) == ("news", "sudy")  # a news site: its profile's
+    assert record["title"] and record["provenance"]["title"].startswith("sudy:")

@@ -126,7 +126,7 @@ def test_selectors_and_politeness_are_read_and_checked(tmp_path: Path) -> None:
     for bad, message in [
         ('[selectors]\ncolour = "p"\n', "selectors: unknown field 'colour'"),
         ('[selectors]\ntitle = "h1[["\n', "is not a CSS selector"),
-        ("[politeness]\ndelay = -1\n", "delay must be a number of at least 0"),
+        ("[politeness]\ndelay = -1\n", "delay must be a number from 0 to 1,000,000"),
         ("[politeness]\nconcurrency = 1.5\n", "concurrency must be a whole number"),
         ("[politeness]\nburst = 3\n", "unknown key 'burst'"),
     ]:
@@ -146,3 +146,11 @@ def test_a_site_with_no_profile_gets_one_that_recognises_each_page() -> None:
     assert "*.gov.cn" in made.cited_hosts
     with pytest.raises(ProfileError, match="is not an http"):
         adhoc_profile("ftp://x/")
+
+
+def test_a_profile_must_name_a_list_and_a_finite_delay(tmp_path: Path) -> None:
+    no_lists = GOOD[: GOOD.index("[[lists]]")]
+    with pytest.raises(ProfileError, match=r"names no section list"):
+        load_profile(write(tmp_path, "demo", no_lists))
+    with pytest.raises(ProfileError, match="delay must be a number from 0 to 1,000,000"):
+        load_profile(write(tmp_path, "demo", GOOD + "\n[politeness]\ndelay = inf\n"))
