@@ -79,8 +79,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("site", "text", BOTH, "record", "host name"),
     FieldSpec(
         "title", "text", BOTH, "record",
-        "the page's own title (`h2.detail-title` on the news site, never `<title>` with its "
-        "suffix); null when the page shows none",
+        "the page's own heading, read by its family's rule (`h2.detail-title` on the first "
+        "site), never `<title>` with its suffix; null when the page shows none",
         show="heading", if_empty="(no title on the page)",
     ),
     FieldSpec(
@@ -164,8 +164,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "provenance", "object", BOTH, "record",
-        "object: for each filled field, where it came from (`h2.detail-title`, "
-        "`meta-line:发布时间`, `meta:PubDate`, `label:来源`, `list-page`, `Memento-Datetime`, …)",
+        "object: for each filled field, where it came from, the page family's rules named "
+        "with it (`h2.detail-title`, `vsb:form[name=_newscontent_fromname] h2`, "
+        "`sudy:span.arti_update`, `meta:PubDate`, `generic:text-density`, `profile:<selector>`, "
+        "`Memento-Datetime`, …)",
         show="provenance",
     ),
     # -- news adds -------------------------------------------------------------------------
