@@ -31,6 +31,10 @@ AT_LEAST_ONE = frozenset({
     "AUTOTHROTTLE_TARGET_CONCURRENCY",
 })  # fmt: skip
 _NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+#: A setting whose default is a class's dotted path (DUPEFILTER_CLASS, SCHEDULER, …).
+#: Settings whose value may also be a name rather than a dotted path.
+_NAMED_VALUES = frozenset({"REFERRER_POLICY", "TWISTED_REACTOR"})
+_DOTTED = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+")
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -59,6 +63,10 @@ def _checked(name: str, value: str, default: Any) -> Any:
         if level not in _LEVELS:
             raise click.BadParameter(f"{name} must be one of {', '.join(_LEVELS)}, not {value!r}")
         return level
+    if name == "ARCHIVER_ALLOWED_NETWORKS":
+        return _networks(name, value)
+    if isinstance(default, str) and _DOTTED.fullmatch(default) and name not in _NAMED_VALUES:
+        return _importable(name, value)
     if isinstance(default, bool):
         from scrapy.settings import BaseSettings
 
@@ -77,6 +85,30 @@ def _checked(name: str, value: str, default: Any) -> Any:
             parsed = None
         if not isinstance(parsed, dict):
             raise click.BadParameter(f"{name} must be a JSON object, e.g. '{{\"…\": 1}}'")
+    return value
+
+
+def _networks(name: str, value: str) -> str:
+    import ipaddress
+
+    for part in (p.strip() for p in value.split(",")):
+        try:
+            if part:
+                ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise click.BadParameter(
+                f"{name} takes networks such as 10.8.0.0/16, comma-separated; not {part!r}"
+            ) from None
+    return value
+
+
+def _importable(name: str, value: str) -> str:
+    from scrapy.utils.misc import load_object
+
+    try:
+        load_object(value.strip())
+    except (ImportError, NameError, ValueError, AttributeError) as exc:
+        raise click.BadParameter(f"{name}: cannot load {value!r} ({exc})") from None
     return value
 
 

@@ -152,3 +152,26 @@ def test_a_profile_that_is_no_file_is_one_line(db: Path, tmp_path: Path) -> None
     (sites / "zero.toml").symlink_to("/dev/zero")  # it was read for ever
     line = one_line_error(run("sites", "list", "--db", str(db), "--sites-dir", str(sites)))
     assert line == f"archiver: error: {sites / 'zero.toml'}: not a file"
+
+
+@pytest.mark.parametrize(
+    ("setting", "fragment"),
+    [
+        ("ARCHIVER_ALLOWED_NETWORKS=notanet", "takes networks such as 10.8.0.0/16"),
+        ("DUPEFILTER_CLASS=nonsense", "DUPEFILTER_CLASS: cannot load 'nonsense'"),
+        ("SCHEDULER=scrapy.core.scheduler.Nope", "SCHEDULER: cannot load"),
+    ],
+)
+def test_a_setting_scrapy_would_fail_on_later_is_one_line(
+    tmp_path: Path, setting: str, fragment: str
+) -> None:
+    result = run("crawl", "--db", str(tmp_path / "archive.db"), "--set", setting)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and fragment in result.output
+    assert not (tmp_path / "archive.db").exists()
+
+
+def test_a_named_referrer_policy_is_not_taken_for_a_class(tmp_path: Path) -> None:
+    from archiver.cli.crawl_settings import check_settings
+
+    assert check_settings(["REFERRER_POLICY=no-referrer"]) == {"REFERRER_POLICY": "no-referrer"}
