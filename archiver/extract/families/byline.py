@@ -13,6 +13,7 @@ from archiver.extract.dates import find_date_match, to_iso_datetime
 from archiver.extract.families.parts import ArticleParts
 from archiver.extract.html import Element
 from archiver.extract.labels import split_labelled
+from archiver.extract.layout import find_heading, page_title
 from archiver.extract.sections import find_section_label
 from archiver.extract.text import MARK, text_lines
 
@@ -141,3 +142,18 @@ def fill_section(
     found = find_section_label(root, anchor, exclude=parts.title)
     if found is not None:
         parts.fill("section", found[0], found[1])
+
+
+def title_from_page(
+    parts: ArticleParts, root: Element, body_el: Element | None, meta: dict[str, str], *,
+    family: str, tried: str,
+) -> None:
+    """The title when the family's own sources gave none (``tried`` names them): the heading
+    above the date line, else the ``<title>`` with the site's name cut, each with a warning."""
+    heading = find_heading(root, body_el, DATE_LABELS)
+    if heading is not None:
+        parts.fill("title", heading[0], f"{family}:{heading[1]}")
+    elif parts.fill("title", page_title(root, meta.get("sitename")), "title-element"):
+        parts.warn(f"title: no {tried} or heading; took <title>")
+    else:
+        parts.warn(f"title: no {tried}, heading or <title>")

@@ -13,13 +13,13 @@ import re
 
 from archiver.extract.dates import to_iso_datetime
 from archiver.extract.families.byline import (
-    DATE_LABELS,
     fill_byline,
     fill_from_meta,
     fill_published,
     fill_section,
     gov_meta,
     meta_lines,
+    title_from_page,
 )
 from archiver.extract.families.parts import (
     ArticleParts,
@@ -29,7 +29,7 @@ from archiver.extract.families.parts import (
     parse_page,
 )
 from archiver.extract.html import Element, normalise_space
-from archiver.extract.layout import find_body_container, find_heading, page_title
+from archiver.extract.layout import find_body_container
 
 FAMILY = "enp"
 PROPERTY = "enpproperty"
@@ -113,10 +113,4 @@ def _title_from_page(
 ) -> None:
     if fill_from_meta(parts, meta, "articletitle"):
         return
-    heading = find_heading(root, body_el, DATE_LABELS)
-    if heading is not None:
-        parts.fill("title", heading[0], f"{FAMILY}:{heading[1]}")
-    elif parts.fill("title", page_title(root, meta.get("sitename")), "title-element"):
-        parts.warn("title: no enpproperty title or heading; took <title>")
-    else:
-        parts.warn("title: no enpproperty title, heading or <title>")
+    title_from_page(parts, root, body_el, meta, family=FAMILY, tried="enpproperty title")

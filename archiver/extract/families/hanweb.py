@@ -13,13 +13,13 @@ import re
 
 from archiver.extract.dates import to_iso_date
 from archiver.extract.families.byline import (
-    DATE_LABELS,
     fill_byline,
     fill_from_meta,
     fill_published,
     fill_section,
     gov_meta,
     meta_lines,
+    title_from_page,
 )
 from archiver.extract.families.generic_list import (
     fill_items,
@@ -37,7 +37,6 @@ from archiver.extract.families.parts import (
     wrap_comment_region,
 )
 from archiver.extract.html import Element, normalise_space, parse_html
-from archiver.extract.layout import find_heading, page_title
 from archiver.records import ListPage
 
 FAMILY = "hanweb"
@@ -108,13 +107,8 @@ def _body(parts: ArticleParts, root: Element) -> Element | None:
 def _title_from_page(
     parts: ArticleParts, root: Element, body_el: Element | None, meta: dict[str, str]
 ) -> None:
-    heading = find_heading(root, body_el, DATE_LABELS)
-    if heading is not None:
-        parts.fill("title", heading[0], f"{FAMILY}:{heading[1]}")
-    elif parts.fill("title", page_title(root, meta.get("sitename")), "title-element"):
-        parts.warn("title: no ArticleTitle meta, <!--<$[标题]>--> or heading; took <title>")
-    else:
-        parts.warn("title: no ArticleTitle meta, <!--<$[标题]>-->, heading or <title>")
+    tried = "ArticleTitle meta, <!--<$[标题]>-->"
+    title_from_page(parts, root, body_el, meta, family=FAMILY, tried=tried)
 
 
 def extract_list(html: str, url: str) -> ListPage:

@@ -13,7 +13,6 @@ import re
 from archiver.extract.brief import extract_brief
 from archiver.extract.dates import to_iso_date
 from archiver.extract.families.byline import (
-    DATE_LABELS,
     fill_byline,
     fill_date_line,
     fill_from_meta,
@@ -21,6 +20,7 @@ from archiver.extract.families.byline import (
     fill_section,
     gov_meta,
     meta_lines,
+    title_from_page,
 )
 from archiver.extract.families.generic_list import fill_items, find_item_elements, next_link
 from archiver.extract.families.parts import (
@@ -35,7 +35,7 @@ from archiver.extract.families.parts import (
     wrap_comment_region,
 )
 from archiver.extract.html import Element
-from archiver.extract.layout import find_body_container, find_heading, page_title
+from archiver.extract.layout import find_body_container
 from archiver.extract.links import resolve_url
 from archiver.extract.text import class_xpath
 from archiver.records import Brief, ListPage
@@ -105,13 +105,7 @@ def _title(
 ) -> None:
     if fill_from_meta(parts, meta, "articletitle"):
         return
-    heading = find_heading(root, body_el, DATE_LABELS)
-    if heading is not None:
-        parts.fill("title", heading[0], f"{FAMILY}:{heading[1]}")
-    elif parts.fill("title", page_title(root, meta.get("sitename")), "title-element"):
-        parts.warn("title: no ArticleTitle meta or heading; took <title>")
-    else:
-        parts.warn("title: no ArticleTitle meta, heading or <title>")
+    title_from_page(parts, root, body_el, meta, family=FAMILY, tried="ArticleTitle meta")
 
 
 def extract_bureau_page(html: str, url: str) -> Brief:
