@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
-from archiver.cli import crawl, export, parse, records, search, serve, sites, stats
+from archiver.cli import crawl, export, parse, records, runs, search, serve, sites, stats, verify
 from archiver.cli.errors import ArchiverGroup
 
 
@@ -26,7 +26,7 @@ def cli() -> None:
 for _command in (
     crawl.crawl,
     stats.stats,
-    stats.runs,
+    runs.runs,
     parse.parse,
     export.export,
     export.citations,
@@ -37,6 +37,7 @@ for _command in (
     search.search,
     serve.serve,
     sites.sites,
+    verify.verify,
 ):
     cli.add_command(_command)
 
