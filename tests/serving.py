@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +48,21 @@ def serving(
                 proc.wait()
 
 
+#: Opens URLs on 127.0.0.1 directly: ``urlopen`` would send them to the proxy that
+#: ``http_proxy`` names, if the shell running the tests sets one.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url: str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    """GET ``url`` over HTTP, never through a proxy: its status, headers and body bytes."""
+    try:
+        with _DIRECT.open(url, timeout=timeout) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:  # a 4xx or 5xx is an answer too
+        with error:
+            return error.code, dict(error.headers.items()), error.read()
+
+
 def _wait_until_serving(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> str:
     deadline = time.monotonic() + timeout
     base = None
@@ -58,9 +74,8 @@ def _wait_until_serving(proc: subprocess.Popen[bytes], log: Path, timeout: float
             base = found[1] if found else None
         if base is not None:
             try:
-                with urllib.request.urlopen(base + "-/search", timeout=2) as response:
-                    if response.status == 200:
-                        return base
+                if fetch(base + "-/search", timeout=2)[0] == 200:
+                    return base
             except OSError:
                 pass
         time.sleep(0.1)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.serve.metadata import DB_NAME, build_metadata
+from archiver.serve.plugin import ArchivePlugin
 from archiver.serve.readonly import ReadOnlyArchive
-from archiver.serve.search_page import ArchivePlugin
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -22,8 +22,15 @@ _DATASETTE_SETTINGS = {
 }
 
 
-def build_datasette(path: Path, settings: dict[str, Any] | None = None) -> Datasette:
-    """A Datasette serving the archive at ``path`` read-only, with our metadata and search.
+#: The record page's template (``row-archive-documents.html``), packaged with the module.
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def build_datasette(
+    path: Path, settings: dict[str, Any] | None = None, *, warc_dir: Path | None = None
+) -> Datasette:
+    """A Datasette serving the archive at ``path`` read-only, with our metadata, search and
+    record pages; the raw captures are read from ``warc_dir`` (default: ``warc/`` beside it).
 
     The archive should already be open-able (``archiver serve`` checks it with
     :func:`archiver.cli.open_archive`, which also brings its schema up to date).
@@ -34,9 +41,15 @@ def build_datasette(path: Path, settings: dict[str, Any] | None = None) -> Datas
     settings = {**_DATASETTE_SETTINGS, **(settings or {})}
     if not pm.has_plugin(ArchivePlugin.name):
         pm.register(ArchivePlugin(), name=ArchivePlugin.name)
-    ds = Datasette(metadata=build_metadata(settings.get("base_url", "/")), settings=settings)
+    ds = Datasette(
+        metadata=build_metadata(settings.get("base_url", "/")),
+        settings=settings,
+        template_dir=str(TEMPLATES),
+    )
     ds.remove_database("_memory")  # Datasette adds it when started without files
-    ds.add_database(ReadOnlyArchive(ds, path=str(path), is_mutable=True), name=DB_NAME)
+    folder = warc_dir if warc_dir is not None else Path(path).parent / "warc"
+    archive = ReadOnlyArchive(ds, path=str(path), is_mutable=True, warc_dir=folder)
+    ds.add_database(archive, name=DB_NAME)
     return ds
 
 

@@ -37,6 +37,8 @@ _FIELD_DESCRIPTIONS = {spec.name: plain_description(spec) for spec in FIELDS}
 _RECORD_COLUMNS = {spec.name: plain_description(spec) for spec in FIELDS if spec.stored}
 
 _COUNTS = "Pages and files of this run: "
+#: Years listed newest first, not by count (:class:`archiver.serve.downloads.ValueOrderFacet`).
+YEAR_FACET = {"by_value": "year"}
 
 #: The columns of ``attachment_texts`` that are fields of an attachment's export record.
 _ATTACHMENT_DESCRIPTIONS = {spec.name: plain_description(spec) for spec in ATTACHMENT_FIELDS}
@@ -71,7 +73,7 @@ TABLES: dict[str, TableDoc] = {
             cited_briefs="How many bureau briefs the article cites.",
             attachments="How many files are attached to the article.",
         ),
-        facets=({"array": "sections"}, "department", "year"),
+        facets=({"array": "sections"}, "department", YEAR_FACET),
         sort_desc="published",
     ),
     BRIEFS_VIEW: TableDoc(
@@ -84,7 +86,7 @@ TABLES: dict[str, TableDoc] = {
             year="The year of published.",
             citing_news="How many news articles cite the brief.",
         ),
-        facets=("status", "year", "site"),
+        facets=("status", YEAR_FACET, "site"),
         sort_desc="published",
     ),
     DOCUMENTS: TableDoc(

@@ -1,4 +1,4 @@
-"""Our own search in Datasette: the ``/-/search`` page and JSON, and the plugin that adds it.
+"""Our own search in Datasette: the ``/-/search`` page and JSON.
 
 Datasette's built-in ``_search`` would hand the user's text to FTS5 ``MATCH`` over the trigram
 index and miss every term of one or two characters, so the route runs
@@ -13,23 +13,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from datasette import Request, Response, hookimpl
-from datasette.utils import tilde_decode, tilde_encode
+from datasette import Request, Response
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from archiver.search import Hit, Query, QueryError, Snippet, parse_query, search
-from archiver.serve.attachments_page import (
-    add_row_template,
-    anchor,
-    attachments_context,
-    is_record_row_page,
-)
+from archiver.serve.attachments_page import anchor
 from archiver.serve.metadata import DB_NAME, SEARCH_PATH
 from archiver.serve.readonly import ReadOnlyArchive
 from archiver.store import Filters
-from archiver.store.tables import BRIEFS_VIEW, DOCUMENTS, NEWS_VIEW
+from archiver.store.tables import DOCUMENTS
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -217,54 +212,3 @@ def _archive(datasette: Datasette) -> ReadOnlyArchive:
     if not isinstance(database, ReadOnlyArchive):
         raise NotFound("this Datasette serves no archive")
     return database
-
-
-class ArchivePlugin:
-    """Datasette hooks: the search route, a menu link to it, titles linking to records."""
-
-    name = __name__ = "edu-news-archiver"  # Datasette lists plugins by __name__
-
-    @hookimpl  # type: ignore[misc]
-    def prepare_jinja2_environment(self, env: Any) -> None:
-        add_row_template(env)  # a record's row page shows its attachments' text
-
-    @hookimpl  # type: ignore[misc]
-    def extra_template_vars(
-        self, view_name: str, table: str | None, database: str | None, request: Request | None,
-        datasette: Datasette,
-    ) -> Any:  # fmt: skip
-        archive = datasette.databases.get(DB_NAME)
-        if database != DB_NAME or not isinstance(archive, ReadOnlyArchive):
-            return None
-        pks = request.url_vars.get("pks") if request is not None else None
-        if not is_record_row_page(view_name, table) or not pks:
-            return None
-        page_url = tilde_decode(pks)
-
-        async def attachments() -> dict[str, Any]:
-            return await attachments_context(datasette, archive, page_url)
-
-        return attachments
-
-    @hookimpl  # type: ignore[misc]
-    def register_routes(self) -> list[tuple[str, Any]]:
-        return [(r"^/-/search(\.(?P<format>json))?$", search_view)]
-
-    @hookimpl  # type: ignore[misc]
-    def menu_links(self, datasette: Datasette) -> list[dict[str, str]] | None:
-        if not isinstance(datasette.databases.get(DB_NAME), ReadOnlyArchive):
-            return None
-        return [{"href": datasette.urls.path(SEARCH_PATH), "label": "Search the archive"}]
-
-    @hookimpl  # type: ignore[misc]
-    def render_cell(
-        self, row: Any, value: Any, column: str, table: str | None, database: str,
-        datasette: Datasette,
-    ) -> Markup | None:  # fmt: skip
-        # a view has no row pages: its titles link to the record's row in documents
-        if database != DB_NAME or table not in (NEWS_VIEW, BRIEFS_VIEW) or column != "title":
-            return None
-        if not isinstance(datasette.databases.get(DB_NAME), ReadOnlyArchive):
-            return None
-        href = row_url(datasette, row["url"])
-        return Markup('<a href="{}">{}</a>').format(href, value if value else "(no title)")

@@ -12,7 +12,6 @@ import json
 import re
 import socket
 import sqlite3
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from tests.factories import (
     RECORDS,
     make_archive,
 )
-from tests.serving import serving
+from tests.serving import fetch, serving
 
 
 @pytest.fixture(scope="module")
@@ -340,8 +339,9 @@ def test_serve_command_serves_until_ctrl_c(archive_path: Path, tmp_path: Path) -
     log = tmp_path / "serve.log"
     with serving(archive_path, log) as (proc, base):
         assert base.startswith("http://127.0.0.1:")
-        with urllib.request.urlopen(base + "-/search.json?q=%E5%85%9A") as response:  # 党
-            hits = json.load(response)["hits"]
+        status, _, body = fetch(base + "-/search.json?q=%E5%85%9A")  # 党
+        assert status == 200
+        hits = json.loads(body)["hits"]
         assert [hit["url"] for hit in hits] == [NEWS_ODD, NEWS_2011]
     assert proc.returncode == 0, log.read_text()
     first_line = log.read_text().splitlines()[0]
