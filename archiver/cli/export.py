@@ -1,8 +1,10 @@
-"""``export`` and ``citations``: records and the citation graph, streamed as CSV or JSON."""
+"""``export`` and ``citations``: records and the citation graph, streamed in the output
+formats of :mod:`archiver.cli.output`."""
 
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -10,21 +12,19 @@ import click
 
 from archiver.cli.errors import UserError
 from archiver.cli.options import (
-    PathType,
     check_output,
     db_option,
     filter_options,
-    format_option,
     make_filters,
     open_archive,
-    utf8_stdout,
     writing,
 )
+from archiver.cli.output import Output, destination, emit, output_options, write_table
 from archiver.export import (
     CITATION_FIELDS,
     FORMATS,
     KIND_FIELDS,
-    atomic_output,
+    export_record,
     fields_for,
     manifest_path,
     spreadsheet_safe_sql,
@@ -33,27 +33,9 @@ from archiver.export import (
     write_rows,
     write_safe_csv_tuples,
 )
+from archiver.export.writers import DELIMITERS
+from archiver.records.fields import export_value
 from archiver.store import Archive, Filters
-
-
-def _fields(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    kind = ctx.params.get("kind")
-    allowed = fields_for(kind)
-    wanted = [name.strip() for name in value.split(",") if name.strip()]
-    unknown = [name for name in wanted if name not in allowed]
-    if unknown or not wanted:
-        raise click.BadParameter(
-            f"unknown field {', '.join(unknown) or '(none given)'}; "
-            f"fields{' of ' + kind if kind else ''}: {', '.join(allowed)}",
-            ctx,
-            param,
-        )
-    # the contract's order, whatever order they were named in: the same set, the same columns
-    return tuple(name for name in allowed if name in wanted)
 
 
 def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
@@ -81,9 +63,28 @@ def attachment_query(archive: Archive, filters: Filters, query: str) -> list[str
     return [hit.url for hit in hits]
 
 
-@click.command()
+EXPORT_EXAMPLES = """\b
+Examples:
+  archiver export --csv -o news.csv --kind news --bom      # for Excel
+  archiver export --nl --since 2011-01-01 --until 2011-12-31 > 2011.jsonl
+  archiver export --json --query 简报 --fields url,title,published_date
+  archiver export --tsv --kind brief --status archived -o briefs.tsv --manifest
+  archiver export --format jsonl                          # the old spelling of --nl
+
+\b
+In pandas:
+  df = pd.read_csv("news.csv", parse_dates=["published_date"], date_format="%Y-%m-%d")
+"""
+
+
+@click.command(epilog=EXPORT_EXAMPLES)
 @db_option
-@format_option(FORMATS, help="csv, json (one array) or jsonl (one record per line).")
+@output_options(
+    lambda params: fields_for(params.get("kind")),
+    default="json",
+    formats=FORMATS,
+    format_help="The format by name (the older spelling): csv, tsv, json, jsonl (--nl), nl.",
+)
 @filter_options
 @click.option(
     "--query",
@@ -91,59 +92,41 @@ def attachment_query(archive: Archive, filters: Filters, query: str) -> list[str
     help="Only records matching this full-text query (the syntax of `archiver search`).",
 )
 @click.option(
-    "--fields",
-    callback=_fields,
-    metavar="A,B,…",
-    help="Only these fields (comma-separated), always in the order of the README's contract.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=PathType(dir_okay=False, writable=True, path_type=Path),
-    help="Write to FILE (replaced whole, only when the export succeeds) instead of stdout.",
-)
-@click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
-@click.option(
     "--manifest",
     is_flag=True,
     help="Also write FILE.manifest.json: command, filters, record count, time, tool version "
     "and the export's sha256 (needs -o).",
 )
 def export(
-    db: Path,
-    fmt: str,
-    query: str | None,
-    fields: tuple[str, ...] | None,
-    output: Path | None,
-    bom: bool,
-    manifest: bool,
-    **filter_params: Any,
+    db: Path, output: Output, query: str | None, manifest: bool, **filter_params: Any
 ) -> None:
-    """Export records, streaming, as CSV, JSON or JSON Lines.
+    """Export records, streaming: JSON (the default), --nl, --csv, --tsv or -t.
 
-    Fields are listed in the README ("The export record"); with --kind only that kind's fields.
+    Fields are listed in the README ("The export record"), always in its order; with --kind
+    only that kind's fields. published_date is the date of published as printed on the page
+    (YYYY-MM-DD, for pandas and spreadsheets); version and extractor_version are numbers.
     --kind attachment exports the text of attached documents instead, with fields of their own
     (the file, the page that links it, the text, its status); the other filters apply to the
     page.
-    In CSV, list fields (sections, cites, attachments, images, cited_by, parse_warnings) and
-    provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an empty value is an
-    empty cell. Dates are ISO 8601.
+    In CSV and TSV, list fields (sections, cites, attachments, images, cited_by,
+    parse_warnings) and provenance are written as JSON text, e.g. ["头条新闻", "综合新闻"]; an
+    empty value is an empty cell. Dates are ISO 8601.
 
-    In CSV, a text cell starting with = + - @, a tab or a carriage return (which Excel,
-    LibreOffice or Google Sheets would run as a formula) gets an apostrophe in front, and so
-    does one starting with an apostrophe: '=HYPERLINK(…). For the raw value, drop the first
-    character of every cell that starts with an apostrophe, or export --format json or
-    jsonl, which hold every value as it is.
+    In CSV and TSV, a text cell starting with = + - @, a tab or a carriage return (which
+    Excel, LibreOffice or Google Sheets would run as a formula) gets an apostrophe in front,
+    and so does one starting with an apostrophe: '=HYPERLINK(…). For the raw value, drop the
+    first character of every cell that starts with an apostrophe, or export --json or --nl,
+    which hold every value as it is.
     """
     filters = make_filters(filter_params)
-    if manifest and output is None:
+    fmt, path = output.fmt, output.path
+    if manifest and path is None:
         raise UserError("--manifest needs -o FILE: the manifest is written beside it")
-    check_output(output, db, "-o")
-    if manifest and output is not None:
-        if output.exists() and not output.is_file():
-            raise UserError(f"--manifest needs -o to name a file, not {output}")
-        check_output(manifest_path(output), db, "--manifest")
-    columns = fields or fields_for(filters.kind)
+    if manifest and path is not None:
+        if path.exists() and not path.is_file():
+            raise UserError(f"--manifest needs -o to name a file, not {path}")
+        check_output(manifest_path(path), db, "--manifest")
+    columns = output.columns(fields_for(filters.kind))
     with open_archive(db, read_only=True) as archive:
         files = None
         if query is not None and filters.kind == "attachment":
@@ -154,54 +137,51 @@ def export(
         def write(out: Any) -> int:
             if filters.kind == "attachment":  # attached documents' text: fields of their own
                 rows = archive.attachment_records(filters, urls=files)
-                return write_rows(({c: r[c] for c in columns} for r in rows), out, fmt, columns)
-            if fmt == "csv":  # values straight from SQL, made spreadsheet-safe there
+                records = ({c: export_value(c, r) for c in columns} for r in rows)
+                if fmt == "table":
+                    return write_table(records, out, columns)
+                return write_rows(records, out, fmt, columns)
+            if fmt in DELIMITERS:  # values straight from SQL, made spreadsheet-safe there
                 tuples = archive.record_tuples(
                     filters, columns, KIND_FIELDS, text_cell=spreadsheet_safe_sql
                 )
-                return write_safe_csv_tuples(tuples, out, columns)
+                with closing(tuples):  # its cursor closed before the archive, even on EPIPE
+                    return write_safe_csv_tuples(tuples, out, columns, delimiter=DELIMITERS[fmt])
+            if fmt == "table":
+                records = (export_record(r, columns) for r in archive.records(filters))
+                return write_table(records, out, columns)
             return write_records(archive.records(filters), out, fmt, columns)
 
-        if output is None:
-            out = utf8_stdout()
-            if bom:
-                out.write("\ufeff")
-            write(out)
-            out.flush()
-            return
-        with writing(output), atomic_output(output, bom=bom) as f:
-            count = write(f)
-    click.echo(f"wrote {count} records to {output}", err=True)
+        with destination(output) as out:
+            count = write(out)
+    if path is None:
+        return
+    click.echo(f"wrote {count} records to {path}", err=True)
     if manifest:
-        with writing(manifest_path(output)):
-            path = write_manifest(
-                output, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
+        with writing(manifest_path(path)):
+            written = write_manifest(
+                path, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
             )
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {written}", err=True)
 
 
-@click.command()
+CITATIONS_EXAMPLES = """\b
+Examples:
+  archiver citations -o citations.csv --bom          # CSV, the default
+  archiver citations -t --fields news_title,brief_title,how
+  archiver citations --nl | jq .brief_url
+"""
+
+
+@click.command(epilog=CITATIONS_EXAMPLES)
 @db_option
-@format_option(FORMATS, default="csv", help="csv, json or jsonl.")
-@click.option("-o", "--output", type=PathType(dir_okay=False, writable=True, path_type=Path),
-              help="Write to FILE instead of stdout.")
-@click.option("--bom", is_flag=True, help="Start the output with a UTF-8 BOM, for Excel.")
-def citations(db: Path, fmt: str, output: Path | None, bom: bool) -> None:
+@output_options(CITATION_FIELDS, default="csv", formats=FORMATS)
+def citations(db: Path, output: Output) -> None:
     """Export the citation graph: one row per news article, cited brief and way it was found.
 
     Columns: news_url, news_title, news_published, brief_url, brief_title, brief_status,
     how (link: an <a href> in the body; text: an address written as plain text), position
-    (the citation's order in the article).
+    (the citation's order in the article). CSV unless another format is named.
     """  # fmt: skip
-    check_output(output, db, "-o")
     with open_archive(db, read_only=True) as archive:
-        rows = archive.citation_rows()
-        if output is None:
-            out = utf8_stdout()
-            if bom:
-                out.write("\ufeff")
-            write_rows(rows, out, fmt, CITATION_FIELDS)
-            return
-        with writing(output), atomic_output(output, bom=bom) as f:
-            count = write_rows(rows, f, fmt, CITATION_FIELDS)
-    click.echo(f"wrote {count} citations to {output}", err=True)
+        emit(output, archive.citation_rows(), CITATION_FIELDS, noun="citations")

@@ -1,5 +1,5 @@
-"""The export formats: CSV, JSON and JSON Lines, streamed one record at a time, and a file
-that appears only whole.
+"""The export formats: CSV, TSV, JSON and JSON Lines (``nl``), streamed one record at a time,
+and a file that appears only whole.
 
 A CSV cell that a spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`);
 the JSON formats hold every value as it is.
@@ -16,9 +16,11 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
-from archiver.records.fields import KIND_FIELDS, LIST_FIELDS
+from archiver.records.fields import KIND_FIELDS, LIST_FIELDS, export_value
 
-FORMATS = ("csv", "json", "jsonl")
+FORMATS = ("csv", "tsv", "json", "jsonl", "nl")
+#: The delimiter of each separated-values format.
+DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
 def export_record(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -29,7 +31,7 @@ def export_record(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any
     applies = KIND_FIELDS[row["kind"]]
     record = {}
     for name in fields:
-        value = row.get(name) if name in applies else None
+        value = export_value(name, row) if name in applies else None
         if value is None and name in LIST_FIELDS and name in applies:
             value = []
         record[name] = value
@@ -70,22 +72,26 @@ def spreadsheet_safe_sql(column: str) -> str:
     )
 
 
-def write_csv_tuples(rows: Iterable[tuple[Any, ...]], out: IO[str], fields: tuple[str, ...]) -> int:
-    """Write rows as CSV under a header, each cell :func:`spreadsheet_safe`; return the count."""
+def write_csv_tuples(
+    rows: Iterable[tuple[Any, ...]], out: IO[str], fields: tuple[str, ...], *, delimiter: str = ","
+) -> int:
+    """Write rows as CSV (or TSV) under a header, each cell :func:`spreadsheet_safe`; return
+    the count."""
     starts = FORMULA_STARTS
     return write_safe_csv_tuples(
         ([("'" + v) if v.__class__ is str and v[:1] in starts else v for v in row] for row in rows),
         out,
         fields,
+        delimiter=delimiter,
     )
 
 
 def write_safe_csv_tuples(
-    rows: Iterable[Sequence[Any]], out: IO[str], fields: tuple[str, ...]
+    rows: Iterable[Sequence[Any]], out: IO[str], fields: tuple[str, ...], *, delimiter: str = ","
 ) -> int:
     """Write rows whose cells are already spreadsheet-safe (``Archive.record_tuples`` with
-    :func:`spreadsheet_safe_sql`: the fast path, no Python work per value) as CSV."""
-    writer = csv.writer(out, lineterminator="\r\n")
+    :func:`spreadsheet_safe_sql`: the fast path, no Python work per value) as CSV (or TSV)."""
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(fields)
     n = 0
     for row in rows:
@@ -102,9 +108,9 @@ def write_rows(
 ) -> int:
     """Write ``records`` (dicts holding ``fields``) to ``out`` in ``fmt``; return the count."""
     records = iter(records)
-    if fmt == "csv":
-        return _write_csv(records, out, fields)
-    if fmt == "jsonl":
+    if fmt in DELIMITERS:
+        return _write_csv(records, out, fields, DELIMITERS[fmt])
+    if fmt in ("nl", "jsonl"):
         n = 0
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -115,11 +121,13 @@ def write_rows(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _write_csv(records: Iterator[dict[str, Any]], out: IO[str], fields: tuple[str, ...]) -> int:
+def _write_csv(
+    records: Iterator[dict[str, Any]], out: IO[str], fields: tuple[str, ...], delimiter: str
+) -> int:
     # List and object fields are written as JSON text: unambiguous, and read back with
     # json.loads (pandas) or jsonlite::fromJSON (R). Compact, as the fast path writes them.
     rows = (tuple(_csv_cell(record[name]) for name in fields) for record in records)
-    return write_csv_tuples(rows, out, fields)
+    return write_csv_tuples(rows, out, fields, delimiter=delimiter)
 
 
 def _csv_cell(value: Any) -> Any:

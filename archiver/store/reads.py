@@ -8,11 +8,11 @@ those are comes from the field definition (:mod:`archiver.records.fields`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from archiver.records.fields import JSON_COLUMNS, LIST_FIELDS
+from archiver.records.fields import EXPORT_SQL, JSON_COLUMNS, LIST_FIELDS
 from archiver.store.db import ArchiveDB
 from archiver.store.tables import CITATIONS, DOCUMENTS, RUNS, SECTIONS
 
@@ -120,7 +120,7 @@ class Reads(ArchiveDB):
         kind_fields: dict[str, set[str]],
         *,
         text_cell: Callable[[str], str] | None = None,
-    ) -> Iterator[tuple[Any, ...]]:
+    ) -> Generator[tuple[Any, ...], None, None]:
         """Stream ``fields`` of every selected record as tuples, computed in SQL.
 
         A field not in ``kind_fields[kind]`` is NULL for that kind; a list field of the
@@ -131,7 +131,7 @@ class Reads(ArchiveDB):
         where, params = filters.where()
         columns = []
         for name in fields:
-            value = _AGGREGATES.get(name, f"d.{name}")
+            value = _AGGREGATES.get(name) or EXPORT_SQL.get(name, f"d.{name}")
             if name in LIST_FIELDS:
                 value = f"coalesce({value}, '[]')"
             elif text_cell is not None and name not in JSON_COLUMNS:

@@ -259,4 +259,4 @@ def test_export_help_says_what_is_done_to_a_cell_and_how_to_undo_it() -> None:
     text = " ".join(run("export", "--help").stdout.split())
     assert "a text cell starting with = + - @, a tab or a carriage return" in text
     assert "drop the first character of every cell that starts with an apostrophe" in text
-    assert "json or jsonl, which hold every value as it is" in text
+    assert "--json or --nl, which hold every value as it is" in text
