@@ -15,6 +15,7 @@ import click
 from archiver import __version__
 from archiver.cli import crawl, export, parse, records, runs, search, serve, sites, stats, verify
 from archiver.cli.errors import ArchiverGroup
+from archiver.cli.worker import worker as distributed_worker
 
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +41,7 @@ for _command in (
     verify.verify,
 ):
     cli.add_command(_command)
+cli.add_command(distributed_worker)
 
 
 def main() -> None:

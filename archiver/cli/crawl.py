@@ -26,6 +26,7 @@ from archiver.cli.options import (
 )
 from archiver.cli.profiles import site_profiles
 from archiver.cli.terminal import terminal_text
+from archiver.cli.worker import redis_option, writer
 from archiver.sites import SiteProfile, profile_for_url
 
 
@@ -69,6 +70,7 @@ def _bureau_hosts(
 
 @click.command()
 @db_option
+@redis_option
 @click.option(
     "--site",
     "sites",
@@ -117,6 +119,7 @@ def _bureau_hosts(
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 def crawl(
     db: Path,
+    redis_url: str | None,
     sites: tuple[str, ...],
     start_urls: tuple[str, ...],
     sites_dir: Path | None,
@@ -166,7 +169,7 @@ def crawl(
     try:
         with crawl_lock(db):  # fail at once, before any fetch; the crawl itself holds the lock
             pass
-        run_id = run_crawl(
+        run_id = (run_crawl if redis_url is None else writer(redis_url, profiles))(
             NewsSpider,
             db,
             sites=sites,

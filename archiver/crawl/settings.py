@@ -102,6 +102,13 @@ ARCHIVER_KNOWN_RUN = 10
 ARCHIVER_FULL = False
 # Archive body images too (attachments always are).
 ARCHIVER_IMAGES = False
+# A distributed crawl (`archiver crawl --redis URL`, `archiver worker`; archiver/distributed/):
+# the Redis server, the prefix of the crawl's keys, how long a worker holds a request it took
+# without renewing the lease (seconds), and this process's name (in its WARC files' names).
+ARCHIVER_REDIS_URL = None
+ARCHIVER_REDIS_NAMESPACE = "archiver"
+ARCHIVER_REDIS_LEASE = 60.0
+ARCHIVER_WORKER_NAME = None
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
