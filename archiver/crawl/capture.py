@@ -38,6 +38,7 @@ from scrapy.settings import BaseSettings
 from archiver.crawl import settings as default
 from archiver.crawl.faults import LocalFault, local_fault, stop_crawl
 from archiver.crawl.settings import warc_dir
+from archiver.webarchive.cdxj import update_index
 from archiver.webarchive.warc import CaptureRef, WarcWriter
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,10 @@ class WarcCaptureMiddleware:
             self.writer.close()
         except OSError as exc:  # the last record cannot be flushed: its tail is cut, as on a kill
             self._stopped(exc)
+        try:  # warc/index.cdxj covers every WARC file, this crawl's included
+            update_index(self.writer.folder)
+        except OSError as exc:
+            logger.warning("CDXJ index of %s not updated: %s", self.writer.folder, exc)
 
 
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:

@@ -127,6 +127,9 @@ def _read_record(stream: IO[bytes], size: int, warc_file: str, offset: int,
                  max_bytes: int) -> Found:  # fmt: skip
     stream.seek(offset)
     where = f"{warc_file}@{offset}"
+    if stream.read(2) != b"\x1f\x8b":  # each record is a gzip member of its own
+        return Found("unreadable", f"{where}: no WARC record starts there")
+    stream.seek(offset)
     try:
         record = next(iter(ArchiveIterator(stream, check_digests=True)), None)
         if record is None:

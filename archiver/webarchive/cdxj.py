@@ -1,0 +1,101 @@
+"""A CDXJ index of the WARC files, beside them, kept current: ``warc/index.cdxj``.
+
+Webrecorder's ``cdxj-indexer`` writes the lines (the format pywb, ReplayWeb.page and
+``wacz`` read): one per response, resource and revisit record, sorted by SURT key and
+timestamp, each with the record's ``url``, ``mime``, ``status``, ``digest`` (its
+WARC-Payload-Digest), ``length`` and ``offset`` on disk and ``filename`` (the WARC file's
+name, relative to the folder).
+
+Each WARC file gets an index of its own, in ``warc/indexes/NAME.cdxj``, made once the file is
+closed and remade only if the file changes; ``warc/index.cdxj`` merges them all (a sorted
+merge, streamed). So a crawl indexes only the files it wrote, and a file a killed crawl left
+unindexed is indexed by the next one. Every index is written to a temporary file and renamed
+into place: a reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO
+
+from archiver.webarchive.warc_read import warc_files
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "index.cdxj"
+PER_FILE_FOLDER = "indexes"
+
+
+def index_path(folder: Path) -> Path:
+    """The merged index of the WARC files in ``folder``."""
+    return Path(folder) / INDEX_NAME
+
+
+def file_index_path(warc: Path) -> Path:
+    """The index of one WARC file."""
+    return warc.parent / PER_FILE_FOLDER / (warc.name + ".cdxj")
+
+
+def update_index(folder: Path) -> Path | None:
+    """Index every WARC file of ``folder`` not yet indexed (or changed since), then merge all
+    the files' indexes into ``folder/index.cdxj``; return it (None when there is no WARC).
+
+    A file that cannot be indexed (damaged) is named in the log and left out of the merged
+    index; it is tried again next time.
+    """
+    warcs = warc_files(folder)
+    if not warcs:
+        return None
+    indexes = []
+    for warc in warcs:
+        index = file_index_path(warc)
+        if _stale(index, warc):
+            try:
+                index_warc(warc, index)
+            except Exception as exc:  # a damaged file: cdxj-indexer and warcio fail many ways
+                logger.warning("cannot index %s (%s); left out of %s", warc, exc, INDEX_NAME)
+                continue
+        indexes.append(index)
+    merged = index_path(folder)
+    with ExitStack() as stack, _atomic(merged) as out:
+        sources = [stack.enter_context(index.open(encoding="utf-8")) for index in indexes]
+        out.writelines(heapq.merge(*sources))
+    return merged
+
+
+def index_warc(warc: Path, index: Path) -> None:
+    """Write the sorted CDXJ index of one WARC file to ``index``."""
+    from cdxj_indexer.main import CDXJIndexer
+
+    with _atomic(index) as out:
+        CDXJIndexer(output=out, inputs=[str(warc)], sort=True).process_all()
+
+
+def _stale(index: Path, warc: Path) -> bool:
+    try:
+        return index.stat().st_mtime_ns < warc.stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[IO[str]]:
+    """A text file that appears at ``path`` whole, or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    umask = os.umask(0)  # mkstemp makes the file private; an index is shared like the WARCs
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
