@@ -62,14 +62,17 @@ def output_options(
     default: str = "table",
     formats: Sequence[str] = (),
     format_help: str | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add the output options to a command; it receives ``output: Output``.
 
     ``columns``: the command's columns, or a function of its parameters giving them (export's
     depend on ``--kind``). ``default``: the format without a flag (``text``: the command's own
     view, described in its help). ``formats``: the names ``--format`` accepts (an old
-    spelling kept for scripts; none: no ``--format``).
+    spelling kept for scripts; none: no ``--format``); ``aliases``: what an old name means
+    for this command, besides :data:`ALIASES` (search's ``--format table`` is its own view).
     """
+    names = {**ALIASES, **(aliases or {})}
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
@@ -77,7 +80,7 @@ def output_options(
             chosen = [fmt for fmt in FLAGS if params.pop(f"as_{fmt}")]
             named = params.pop("format_name", None)
             if named is not None:
-                named = ALIASES.get(named, named)
+                named = names.get(named, named)
                 if named not in chosen:
                     chosen.insert(0, named)
             if len(chosen) > 1:
@@ -187,8 +190,8 @@ def emit(
 def write_table(records: Iterable[dict[str, Any]], out: IO[str], names: Sequence[str]) -> int:
     """An aligned text table (tabulate's ``simple``; a CJK character is two columns wide).
 
-    A cell is one line: a list or object as compact JSON, a line break as a space; page text
-    is shown, never obeyed."""
+    A cell is one line: a list of texts joined by commas, another list or an object as compact
+    JSON, a line break as a space; page text is shown, never obeyed."""
     from tabulate import tabulate
 
     rows = [[_cell(record[name]) for name in names] for record in records]
@@ -201,7 +204,9 @@ def write_table(records: Iterable[dict[str, Any]], out: IO[str], names: Sequence
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, (list, dict)):
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        value = ", ".join(value)
+    elif isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, str):
         return terminal_text(" ".join(value.splitlines()))

@@ -7,7 +7,7 @@ import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -21,31 +21,60 @@ from archiver.cli.options import (
     sites_dir_option,
     utf8_stdout,
 )
+from archiver.cli.output import Output, emit, output_options
 from archiver.cli.terminal import terminal_text
 from archiver.records.fields import FIELDS, FieldSpec
 from archiver.store import Archive
+from archiver.store.addresses import matching_urls
 from archiver.store.schema import VERSIONED_COLUMNS
 
 
+def stored_url(archive: Archive, typed: str) -> str:
+    """The stored address of the page ``typed`` names (``http://`` for ``https://``, an
+    upper-case host, a ``#fragment``, …), said on stderr when it is not ``typed``; one line
+    when there is none, or several."""
+    urls = matching_urls(archive.db, typed)
+    if not urls:
+        raise UserError(f"{typed} is not in the archive")
+    if len(urls) > 1:
+        raise UserError(f"{typed} matches {len(urls)} records: {' and '.join(urls)}; give one")
+    if urls[0] != typed:
+        click.echo(terminal_text(f"matched {urls[0]}"), err=True)
+    return urls[0]
+
+
 def _record(archive: Archive, url: str) -> dict[str, Any]:
-    record = archive.record(url)
-    if record is None:
+    record = archive.record(stored_url(archive, url))
+    if record is None:  # deleted since, by another connection
         raise UserError(f"{url} is not in the archive")
     return record
 
 
-@click.command()
+ADDRESS_NOTE = (
+    "URL may be typed as people do: http:// for an https:// page, an upper-case host, a "
+    "#fragment, the default port, / for /index.htm, no scheme; stderr says which stored "
+    "address matched."
+)
+
+
+@click.command(epilog="""\b
+Examples:
+  archiver show https://xww.bucea.edu.cn/zhxw/26536.htm
+  archiver show XWW.BUCEA.EDU.CN/zhxw/26536.htm#top   # matched https://xww.bucea.edu.cn/…
+  archiver show --json https://xww.bucea.edu.cn/zhxw/26536.htm | jq .provenance
+""")
 @db_option
 @format_option(
     ["text", "json"], default="text", help="Readable text, or the whole record as one JSON object."
 )
+@click.option("--json", "as_json", is_flag=True, help="The whole record as one JSON object.")
 @click.argument("url")
-def show(db: Path, fmt: str, url: str) -> None:
+def show(db: Path, fmt: str, as_json: bool, url: str) -> None:
     """Print the record of URL with its provenance: where each value and the bytes came from."""
     with open_archive(db, read_only=True) as archive:
         record = _record(archive, url)
     out = utf8_stdout()
-    if fmt == "json":
+    if fmt == "json" or as_json:
         out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         return
     out.write(terminal_text(format_record(record)) + "\n")  # page text shown, never obeyed
@@ -106,42 +135,66 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list
     return names
 
 
-@click.command()
+HISTORY_FIELDS = ("version", "fetched_at", "sha256", "changed")
+
+
+@click.command(epilog="""\b
+Examples:
+  archiver history https://xww.bucea.edu.cn/zhxw/26536.htm
+  archiver history http://xww.bucea.edu.cn/zhxw/26536.htm --nl   # one JSON object a line
+  archiver history https://xww.bucea.edu.cn/zhxw/26536.htm -t --fields version,changed
+""")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per version and line.")
+@output_options(HISTORY_FIELDS, default="text", formats=("json", "jsonl"))
 @click.argument("url")
-def history(db: Path, as_json: bool, url: str) -> None:
-    """List the stored versions of URL with their dates and the fields that changed."""
+def history(db: Path, output: Output, url: str) -> None:
+    """List the stored versions of URL with their dates and the fields that changed.
+
+    One line per version by default; -t, --csv, --tsv, --json and --nl print the fields
+    version, fetched_at, sha256 and changed (the list of fields that changed from the version
+    before; empty for the first).
+    """
     with open_archive(db, read_only=True) as archive:
-        _record(archive, url)
+        url = _record(archive, url)["url"]
         versions = archive.versions(url)
-    previous = None
-    out = utf8_stdout()
+    rows, previous = [], None
     for version in versions:
-        changed = changed_fields(previous, version)
-        if as_json:
-            out.write(json.dumps({
-                "version": version["version"], "fetched_at": version["fetched_at"],
-                "sha256": version["sha256"], "changed": changed,
-            }, ensure_ascii=False) + "\n")  # fmt: skip
-        else:
-            what = ", ".join(changed) if previous else "first capture"
-            line = f"{version['version']:>3}  {version['fetched_at']}  {what}"
-            out.write(terminal_text(line) + "\n")
+        rows.append({**version, "changed": changed_fields(previous, version)})
         previous = version
+    emit(output, rows, HISTORY_FIELDS, noun="versions", text=_history_lines)
 
 
-@click.command()
+def _history_lines(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    for row in rows:
+        what = ", ".join(row["changed"]) if row["version"] != rows[0]["version"] else ""
+        line = f"{row['version']:>3}  {row['fetched_at']}  {what or 'first capture'}"
+        out.write(terminal_text(line) + "\n")
+
+
+@click.command(epilog="""\b
+Examples:
+  archiver diff https://xww.bucea.edu.cn/zhxw/26536.htm            # the last two versions
+  archiver diff https://xww.bucea.edu.cn/zhxw/26536.htm --from 1 --to 3
+""")
 @db_option
 @click.option("--from", "from_version", type=click.IntRange(min=1), help="Older version.")
 @click.option("--to", "to_version", type=click.IntRange(min=1), help="Newer version.")
 @click.argument("url")
 def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -> None:
-    """Show how the body of URL changed between two versions (default: the last two)."""
+    """Show how the body of URL changed between two versions (default: the last two).
+
+    A page with one version, or two versions whose bodies are the same, prints nothing on
+    stdout and says so in one line on stderr (exit 0).
+    """
     with open_archive(db, read_only=True) as archive:
-        _record(archive, url)
+        url = _record(archive, url)["url"]
         versions = {v["version"]: v for v in archive.versions(url)}
     latest = max(versions)
+    if len(versions) == 1 and from_version is None and to_version is None:
+        fetched = versions[latest]["fetched_at"]
+        when = f" ({fetched})" if fetched else ""
+        click.echo(f"{url} has one version{when}: nothing to compare", err=True)
+        return
     to_version = to_version or latest
     from_version = from_version or max(to_version - 1, 1)
     for n in (from_version, to_version):
@@ -155,8 +208,12 @@ def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -
         tofile=f"version {to_version} ({b['fetched_at']})",
     )
     out = utf8_stdout()
+    same = True
     for line in lines:  # page text shown, never obeyed
+        same = False
         out.write(terminal_text(line if line.endswith("\n") else line + "\n"))
+    if same and from_version != to_version:
+        click.echo(f"the body is the same in versions {from_version} and {to_version}", err=True)
 
 
 @click.command()
@@ -233,3 +290,7 @@ def reparse(
             click.echo(f"failed  {failure}", err=True)
     if report.failed or files.failed:
         sys.exit(EXIT_FAILED)
+
+
+for _command in (show, history, diff):  # one note on addresses, in each command's help
+    _command.help = f"{_command.help}\n\n{ADDRESS_NOTE}"

@@ -23,13 +23,13 @@ from archiver.cli.options import (
     utf8_stdout,
     writing,
 )
+from archiver.cli.output import Output, emit, output_options
 from archiver.cli.profiles import site_profiles
 from archiver.cli.terminal import terminal_text
 from archiver.export import atomic_output
 from archiver.records import News
 from archiver.sites import (
     SiteProfile,
-    bundled_profiles,
     is_profile_name,
     profile_name,
     shipped_profile_text,
@@ -51,24 +51,31 @@ def sites() -> None:
     """Site profiles: what the crawl knows of each news site (list, show, add, check)."""
 
 
-@sites.command("list")
+SITE_FIELDS = ("name", "family", "hosts", "lists", "title", "file")
+
+
+@sites.command("list", epilog="""\b
+Examples:
+  archiver sites list
+  archiver sites list --csv --fields name,hosts,file
+  archiver sites list --nl | jq -r .name
+""")  # fmt: skip
 @db_option
 @sites_dir_option
-def list_sites(db: Path, sites_dir: Path | None) -> None:
-    """The profiles, shipped and your own: name, family, hosts, lists and where each is from."""
+@output_options(SITE_FIELDS)
+def list_sites(db: Path, sites_dir: Path | None, output: Output) -> None:
+    """The profiles, shipped and your own: name, family, hosts (a list), number of lists,
+    title and file (or "shipped"), as a table unless another format is named."""
     folder = config.sites_dir(db, sites_dir)
-    shipped = bundled_profiles()
-    out = utf8_stdout()
+    rows = []
     for name, profile in sorted(site_profiles(db, sites_dir).items()):
         own = folder / f"{name}.toml"
-        where = str(own) if own.is_file() else "shipped"
-        line = (
-            f"{name}\t{profile.family}\t{','.join(profile.hosts)}\t"
-            f"{len(profile.lists)} lists\t{profile.title}\t{where}"
-        )
-        out.write(terminal_text(line.replace("\n", " ")) + "\n")  # a title from a page
-    if not shipped:  # pragma: no cover - the package always ships one
-        click.echo("no shipped profiles", err=True)
+        rows.append({
+            "name": name, "family": profile.family, "hosts": list(profile.hosts),
+            "lists": len(profile.lists), "title": profile.title,
+            "file": str(own) if own.is_file() else "shipped",
+        })  # fmt: skip
+    emit(output, rows, SITE_FIELDS, noun="profiles")
 
 
 @sites.command("show")

@@ -78,7 +78,7 @@ def test_a_changed_page_gives_two_versions(mockweb: MockWeb, world: World, tmp_p
     result = crawl(mockweb, db)
     assert result.returncode == 0, result.stderr
     assert "news      0 new, 1 updated" in result.stdout
-    history = archiver(mockweb, "history", "--db", str(db), "--json", url, cwd=tmp_path)
+    history = archiver(mockweb, "history", "--db", str(db), "--nl", url, cwd=tmp_path)
     versions = [json.loads(line) for line in history.stdout.splitlines()]
     assert [(v["version"], v["changed"]) for v in versions] == [(1, []), (2, ["body"])]
     diff = archiver(mockweb, "diff", "--db", str(db), url, cwd=tmp_path).stdout

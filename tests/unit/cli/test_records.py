@@ -52,11 +52,10 @@ def test_history_lists_versions_and_changed_fields(db: Path) -> None:
         "  1  2026-11-28T10:00:00Z  first capture",
         "  2  2026-12-01T08:00:00Z  title, body",
     ]
-    rows = [
-        json.loads(x)
-        for x in run("history", "--db", str(db), "--json", NEWS_URL).stdout.splitlines()
-    ]
+    rows = json.loads(run("history", "--db", str(db), "--json", NEWS_URL).stdout)
     assert [r["changed"] for r in rows] == [[], ["title", "body"]]
+    lines = run("history", "--db", str(db), "--nl", NEWS_URL).stdout.splitlines()
+    assert [json.loads(line)["version"] for line in lines] == [1, 2]
 
 
 def test_diff_shows_the_body_change(db: Path) -> None:
@@ -89,3 +88,59 @@ def test_reparse_waits_for_no_crawl(db: Path) -> None:
         result = run("reparse", "--db", str(db))
     assert result.exit_code == 75
     assert result.stderr.startswith(f"archiver: error: another crawl is running on {db}")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://xww.bucea.edu.cn/zhxw/26536.htm",
+        "https://XWW.BUCEA.EDU.CN/zhxw/26536.htm",
+        "https://xww.bucea.edu.cn/zhxw/26536.htm#content",
+        "https://xww.bucea.edu.cn:443/zhxw/26536.htm",
+        "xww.bucea.edu.cn/zhxw/26536.htm",
+    ],
+)
+@pytest.mark.parametrize("command", ["show", "history", "diff"])
+def test_an_address_as_people_type_it_finds_the_record(
+    db: Path, typed: str, command: str
+) -> None:
+    result = run(command, "--db", str(db), typed)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"matched {NEWS_URL}\n"
+    assert result.stdout == run(command, "--db", str(db), NEWS_URL).stdout != ""
+
+
+def test_an_address_stored_as_typed_says_nothing(db: Path) -> None:
+    result = run("show", "--db", str(db), BRIEF_URL)  # an http:// record
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_folder_and_its_index_page_are_one_address(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    with Archive.open(path, create=True) as archive:
+        archive.save_document(make_news(url="https://xww.bucea.edu.cn/zhxw/index.htm"))
+    result = run("show", "--db", str(path), "http://xww.bucea.edu.cn/zhxw/")
+    assert result.exit_code == 0
+    assert result.stderr == "matched https://xww.bucea.edu.cn/zhxw/index.htm\n"
+
+
+def test_an_address_matching_two_records_is_one_line_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    with Archive.open(path, create=True) as archive:
+        archive.save_document(make_news(url="http://xww.bucea.edu.cn/a.htm"))
+        archive.save_document(make_news(url="https://xww.bucea.edu.cn/a.htm"))
+    result = run("show", "--db", str(path), "XWW.bucea.edu.cn/a.htm")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "archiver: error: XWW.bucea.edu.cn/a.htm matches 2 records: "
+        "https://xww.bucea.edu.cn/a.htm and http://xww.bucea.edu.cn/a.htm; give one\n"
+    )
+    assert run("show", "--db", str(path), "http://xww.bucea.edu.cn/a.htm").stderr == ""
+
+
+def test_diff_of_a_page_with_one_version_says_so(db: Path) -> None:
+    result = run("diff", "--db", str(db), BRIEF_URL)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == (
+        f"{BRIEF_URL} has one version (2026-11-28T10:00:01Z): nothing to compare\n"
+    )

@@ -25,13 +25,18 @@ def test_list_shows_the_shipped_profile_and_the_folders(tmp_path: Path) -> None:
     sites = tmp_path / "sites"
     sites.mkdir()
     (sites / "demo.toml").write_text(DEMO, encoding="utf-8")
-    result = run("sites", "list", "--db", str(tmp_path / "archive.db"))
+    result = run("sites", "list", "--db", str(tmp_path / "archive.db"), "--tsv")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "bucea\tbucea\txww.bucea.edu.cn\t2 lists\t北京建筑大学新闻网\tshipped"
-    assert lines[1] == (
-        f"demo\tsudy\tnews.demo.edu.cn\t1 lists\t示例大学新闻网\t{sites / 'demo.toml'}"
+    assert lines[0] == "name\tfamily\thosts\tlists\ttitle\tfile"
+    assert lines[1] == 'bucea\tbucea\t"[""xww.bucea.edu.cn""]"\t2\t北京建筑大学新闻网\tshipped'
+    assert lines[2] == (
+        f'demo\tsudy\t"[""news.demo.edu.cn""]"\t1\t示例大学新闻网\t{sites / "demo.toml"}'
     )
+    table = run("sites", "list", "--db", str(tmp_path / "archive.db")).output.splitlines()
+    assert table[0].split() == ["name", "family", "hosts", "lists", "title", "file"]
+    assert table[2].split() == ["bucea", "bucea", "xww.bucea.edu.cn", "2", "北京建筑大学新闻网",
+                                "shipped"]  # fmt: skip
     assert not (tmp_path / "archive.db").exists()  # listing profiles needs no archive
 
 
