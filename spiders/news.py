@@ -178,8 +178,9 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
     def list_page_dropped(self, request: Request) -> None:
         """A next list page dropped as a duplicate: the list's pages loop. A failed list."""
         if request.callback == self.parse_list:
-            self._count("errors")  # counted here: a signal handler hands no item on
-            failed_page(request.url, "the list's pages loop back: it ends unwalked", "list")
+            self._count("errors")  # counted here: a signal handler hands no item on, so it
+            page = failed_page(request.url, "the list's pages loop back: it ends unwalked", "list")
+            self.crawler.signals.send_catch_log(PageFailed, failed=page)  # sends it to be kept
 
     def close_index(self) -> None:
         if self.incremental is not None:

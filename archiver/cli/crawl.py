@@ -12,7 +12,14 @@ from typing import Any
 import click
 
 from archiver.cli.crawl_settings import check_settings
-from archiver.cli.errors import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, fail
+from archiver.cli.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    fail,
+)
 from archiver.cli.options import (
     PathType,
     check_output,
@@ -25,6 +32,7 @@ from archiver.cli.options import (
     url_problem,
 )
 from archiver.cli.profiles import site_profiles
+from archiver.cli.runs import format_report, run_report
 from archiver.cli.terminal import terminal_text
 from archiver.cli.worker import redis_option, writer
 from archiver.sites import SiteProfile, profile_for_url
@@ -117,6 +125,13 @@ def _bureau_hosts(
     help="Append the crawl's log to FILE instead of stderr.",
 )
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="For cron and timers: print nothing when all is well (exit status 0), else the "
+    "run's report, as `archiver runs show` prints it. The log goes to --log-file only.",
+)
 def crawl(
     db: Path,
     redis_url: str | None,
@@ -129,12 +144,19 @@ def crawl(
     images: bool,
     log_file: Path | None,
     verbose: int,
+    quiet: bool,
 ) -> None:
     """Crawl the news sites and the briefs they cite into the archive.
 
-    Prints a summary on stdout. Exit status: 0 success; 3 partial (some pages failed, the rest
-    is stored); 1 failure; 2 bad input; 75 another crawl holds this archive's lock.
-    A progress line is shown only when stderr is a terminal.
+    Prints a summary on stdout (with --quiet, only the run's report, and only when it needs
+    a look). Exit status: 0 success (pages that failed as in earlier runs are reported, and
+    no reason to fail); 3 partial (some pages failed anew, the rest is stored); 1 failure;
+    2 bad input; 75 another crawl holds this archive's lock; 130 interrupted (Ctrl-C,
+    SIGTERM). A progress display is shown only when stderr is a terminal.
+
+    \b
+    archiver crawl --site bucea
+    archiver crawl --quiet --log-file data/crawl.log      # from cron
     """
     from archiver.crawl.faults import LOCAL_FAULT
     from archiver.crawl.run import politeness_settings, run_crawl
@@ -158,8 +180,10 @@ def crawl(
     if log_file is not None:
         overrides["LOG_FILE"] = str(log_file)
         overrides["LOG_FILE_APPEND"] = True
+    elif quiet:  # cron mails whatever reaches stderr: only a fatal error line does
+        overrides["LOG_ENABLED"] = False
     elif sys.stderr.isatty():  # a person is watching; never under cron or systemd
-        overrides["EXTENSIONS"] = {"archiver.crawl.progress.ProgressLine": 500}
+        overrides["EXTENSIONS"] = {"archiver.crawl.progress.CrawlProgress": 500}
     # a profile's own delay and concurrency hold for its hosts; --set DOWNLOAD_SLOTS wins
     overrides.update(politeness_settings(profiles[n] for n in sites or profiles))
     overrides.update(scrapy_settings)
@@ -182,12 +206,20 @@ def crawl(
     if run_id is None:
         fail("the crawl did not start (see the log)", EXIT_FAILED)
     with open_archive(db) as archive:
+        if archive.run(run_id)["outcome"] == "running":  # a second Ctrl-C stopped it at once
+            archive.interrupt_run(run_id, "stopped by a signal before the run was closed")
         run = archive.run(run_id)
-    click.echo(terminal_text(format_run_summary(run, db)))
+        report = run_report(archive, run_id)
+    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_INTERRUPTED}.get(
+        run["outcome"], EXIT_FAILED
+    )
+    if not quiet:
+        click.echo(terminal_text(format_run_summary(run, db)))
+    elif code != EXIT_OK:
+        click.echo(terminal_text(format_report(report)))
     if run["message"].startswith(LOCAL_FAULT):  # a full disk: said once, on stderr
         fault = run["message"].removeprefix(LOCAL_FAULT)
         fail(f"{fault}; the crawl stopped, run {run_id} is marked failed", EXIT_FAILED)
-    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run["outcome"], EXIT_FAILED)
     sys.exit(code)
 
 
@@ -206,7 +238,9 @@ def format_run_summary(run: dict[str, Any], db: Path) -> str:
         f"  checked   {run['not_modified']} unchanged (HTTP 304), "
         f"{run['withdrawn']} newly withdrawn",
         f"  files     {run['files']} attachments archived",
-        f"  errors    {run['errors']}",
+        f"  errors    {run['errors']}"
+        + (f" ({run['still_failing']} still failing as before)" if run["still_failing"] else "")
+        + (f"; see `archiver runs show {run['id']}`" if run["errors"] else ""),
         f"  fetched   {run['requests']} requests, {run['bytes']:,} bytes",
         f"  time      {run['started_at']} → {run['finished_at']}",
     ]

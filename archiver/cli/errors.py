@@ -12,6 +12,8 @@ from archiver.cli.terminal import terminal_text
 
 #: Exit statuses of ``archiver``; 3 is a partial crawl, 75 is EX_TEMPFAIL: try again later.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED = 0, 1, 2, 3, 75
+#: A crawl stopped by Ctrl-C or SIGTERM (128 + SIGINT, the shell's habit).
+EXIT_INTERRUPTED = 130
 
 
 class UserError(click.ClickException):

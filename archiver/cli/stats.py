@@ -1,9 +1,10 @@
-"""``archiver stats`` and ``archiver runs``: what the archive holds, and how it was crawled."""
+"""``archiver stats``: what the archive holds (``archiver runs``, how it was crawled, is in
+:mod:`archiver.cli.runs`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -14,23 +15,44 @@ from archiver.cli.options import (
     db_option,
     open_archive,
     pad,
-    utf8_stdout,
     writing,
 )
+from archiver.cli.output import Output, emit, output_options
 from archiver.cli.terminal import terminal_text
 
 
-@click.command()
+#: The groups of counts, each with its heading in the default view.
+GROUPS = {
+    "kind": "records by kind",
+    "section": "news by section",
+    "year": "news by year",
+    "brief_status": "briefs by status",
+}
+STATS_FIELDS = ("group", "value", "count")
+
+
+@click.command(epilog="""\b
+Examples:
+  archiver stats
+  archiver stats --csv -o counts.csv             # group,value,count: one row per count
+  archiver stats --json | jq '.[] | select(.group == "year")'
+  archiver stats --plot coverage.png
+""")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@output_options(STATS_FIELDS, default="text")
 @click.option(
     "--plot",
     type=PathType(dir_okay=False, writable=True, path_type=Path),
     metavar="FILE.png",
     help="Also draw articles per month and briefs by status to FILE.png (coverage gaps).",
 )
-def stats(db: Path, as_json: bool, plot: Path | None) -> None:
-    """Counts of the archive by kind, section, year and brief status."""
+def stats(db: Path, output: Output, plot: Path | None) -> None:
+    """Counts of the archive by kind, section, year and brief status.
+
+    The default view groups them under headings; -t, --csv, --tsv, --json and --nl print one
+    row per count: group (kind, section, year, brief_status or total), value (e.g. news,
+    综合新闻, 2011; for total: citations or crawl runs) and count.
+    """
     if plot is not None:
         if plot.suffix.lower() != ".png":
             raise UserError(f"--plot writes PNG: {plot} should end in .png")
@@ -43,40 +65,25 @@ def stats(db: Path, as_json: bool, plot: Path | None) -> None:
             with writing(plot):
                 months, briefs = plot_coverage(archive, plot)
             click.echo(f"wrote {plot} ({months} months, {briefs} briefs)", err=True)
-    out = utf8_stdout()
-    if as_json:
-        out.write(json.dumps(counts, ensure_ascii=False, indent=2) + "\n")
-        return
-    for heading, key in (
-        ("records by kind", "kind"),
-        ("news by section", "section"),
-        ("news by year", "year"),
-        ("briefs by status", "brief_status"),
-    ):
-        click.echo(heading)
-        for name, n in counts[key].items():  # a section's name is a page's text
-            click.echo(f"  {pad(terminal_text(name), 24)}{n:>8}")
-        if not counts[key]:
-            click.echo("  (none)")
-    click.echo(f"citations {counts['citations']}, crawl runs {counts['runs']}")
+    rows = [
+        {"group": group, "value": value, "count": n}
+        for group in GROUPS
+        for value, n in counts[group].items()
+    ]
+    rows += [
+        {"group": "total", "value": "citations", "count": counts["citations"]},
+        {"group": "total", "value": "crawl runs", "count": counts["runs"]},
+    ]
+    emit(output, rows, STATS_FIELDS, noun="counts", text=_stats_text)
 
 
-@click.command()
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per run and line.")
-def runs(db: Path, as_json: bool) -> None:
-    """Past crawl runs, newest first, with their counts and outcome."""
-    with open_archive(db, read_only=True) as archive:
-        rows = archive.runs()
-    out = utf8_stdout()
-    for run in rows:
-        if as_json:
-            out.write(json.dumps(run, ensure_ascii=False) + "\n")
-        else:
-            line = (
-                f"{run['id']:>4}  {run['started_at']}  {run['outcome']:<11} "
-                f"news +{run['news_new']}/~{run['news_updated']}  "
-                f"briefs +{run['briefs_new']}/~{run['briefs_updated']}  "
-                f"errors {run['errors']}"
-            )
-            out.write(terminal_text(line) + "\n")
+def _stats_text(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    for group, heading in GROUPS.items():
+        out.write(heading + "\n")
+        counts = [row for row in rows if row["group"] == group]
+        for row in counts:  # a section's name is a page's text
+            out.write(f"  {pad(terminal_text(row['value']), 24)}{row['count']:>8}\n")
+        if not counts:
+            out.write("  (none)\n")
+    totals = {row["value"]: row["count"] for row in rows if row["group"] == "total"}
+    out.write(f"citations {totals['citations']}, crawl runs {totals['crawl runs']}\n")

@@ -56,3 +56,15 @@ def quiet_network_tracebacks() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, kind) for f in logger.filters):
             logger.addFilter(kind())
+
+
+#: The level of a run's start and finish lines: above WARNING, so that the default log (and a
+#: ``--log-file``) has them, and named for what they are.
+NOTICE = logging.WARNING + 1
+
+
+def log_run_line(logger: logging.Logger, message: str, *args: object) -> None:
+    """Log one of a run's start and finish lines (at :data:`NOTICE`)."""
+    if logging.getLevelName(NOTICE) != "NOTICE":
+        logging.addLevelName(NOTICE, "NOTICE")
+    logger.log(NOTICE, message, *args)

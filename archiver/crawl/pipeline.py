@@ -26,6 +26,7 @@ from archiver.crawl.faults import (
     stop_crawl,
     stopped_by_fault,
 )
+from archiver.crawl.logs import log_run_line
 from archiver.records import (
     Brief,
     Document,
@@ -38,6 +39,7 @@ from archiver.records import (
     Withdrawal,
 )
 from archiver.store import Archive, RefusedCopy, utc_now
+from archiver.store.failures import Change
 from archiver.store.lock import RESERVE_BYTES, CrawlLock, LockedError
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,9 @@ class ArchivePipeline:
         self.lock: CrawlLock | None = None
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
+        self.failing: set[str] = set()  # the URLs that failed before this run
+        self.fetched: set[str] = set()  # … and that this run fetched
+        self.known_failures = 0  # pages failing as they did in earlier runs: no new problem
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -69,6 +74,10 @@ class ArchivePipeline:
         pipeline = cls(crawler, str(db_path))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        # a failed page a signal handler finds (a list looping back) comes as a signal
+        crawler.signals.connect(pipeline.failure_signalled, signal=PageFailed)
         return pipeline
 
     def open_spider(self) -> None:
@@ -84,7 +93,8 @@ class ArchivePipeline:
         start_urls = getattr(self.crawler.spider, "start_urls", [])
         self.run_id = self.archive.start_run(start_urls)
         self._stats.set_value("archiver/run_id", self.run_id)
-        logger.info("crawl run %d into %s", self.run_id, self.db_path)
+        self.failing = self.archive.failing_urls()
+        log_run_line(logger, "crawl run %d started: %s", self.run_id, self.db_path)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageFailed):
@@ -92,6 +102,8 @@ class ArchivePipeline:
             return item
         if stopped_by_fault(self.crawler):
             return item  # the disk is full: storing more would only fail again
+        if isinstance(item, Document | NotModified | Withdrawal) and item.url in self.failing:
+            self.fetched.add(item.url)
         try:
             self._store(item)
         except RefusedCopy as exc:
@@ -117,11 +129,16 @@ class ArchivePipeline:
         elif isinstance(item, Withdrawal):
             if self.archive.mark_withdrawn(item.url, item.at):
                 self.counts["withdrawn"] += 1
+                self._note(item.url, "withdrawn", self.archive.kind_of(item.url))
         elif isinstance(item, FileCapture):
             self.archive.save_attachment(item)  # the file and its text, together
             self.counts["files"] += 1
         elif isinstance(item, Document):
             outcome = self.archive.save_document(item, run_id=self.run_id)
+            if outcome in ("new", "updated"):
+                archived = isinstance(item, Brief) and item.status == "archived"
+                change: Change = "new" if outcome == "new" else "changed"
+                self._note(item.url, "recovered" if archived else change, item.kind)
             if isinstance(item, News):
                 self.counts[f"news_{outcome}"] += 1
             elif isinstance(item, Brief):
@@ -131,14 +148,54 @@ class ArchivePipeline:
                     self.counts[f"briefs_{item.status}"] += 1
 
     def _count_failure(self, failed: PageFailed) -> None:
-        """A failed page is an error of the run; a failed attachment is only noted."""
+        """A failed page is an error of the run; a failed attachment is only noted. Both are
+        kept in the archive (:meth:`_keep_failure`)."""
         self._stats.inc_value(
             "archiver/files_failed" if failed.kind == "file" else "archiver/errors"
         )
+        self._keep_failure(failed.url, failed.kind, failed.reason)
+
+    def failure_signalled(self, failed: PageFailed) -> None:
+        """A failed page found outside a callback, already counted by the spider: kept."""
+        self._keep_failure(failed.url, failed.kind, failed.reason)
 
     def item_error(self, item: Any, failure: Any) -> None:
         """A record that could not be stored is an error of the run (Scrapy only logs it)."""
         self._stats.inc_value("archiver/errors")
+        url = getattr(item, "url", None)
+        if url is not None:
+            self._keep_failure(url, getattr(item, "kind", "page"), _summary(failure))
+
+    def spider_error(self, failure: Any, response: Any) -> None:
+        """A callback that raised (counted by Scrapy in ``spider_exceptions``): kept as a
+        failure of the page it was reading."""
+        self._keep_failure(response.url, "page", _summary(failure))
+
+    def response_received(self, response: Any, request: Any) -> None:
+        """A page that failed before and answers now (a list page has no record to say so)."""
+        if response.status < 400 and self.failing:
+            for url in (request.url, *request.meta.get("redirect_urls", ())):
+                if url in self.failing:
+                    self.fetched.add(url)
+
+    def _keep_failure(self, url: str, kind: str, reason: str) -> None:
+        """Keep the failure in the archive; one failing as in earlier runs is "known"."""
+        if self.archive is None or self.run_id is None or stopped_by_fault(self.crawler):
+            return
+        try:
+            known = self.archive.record_failure(self.run_id, url, kind, reason, utc_now())
+        except (OSError, sqlite3.DatabaseError) as exc:
+            fault = local_fault(exc, f"writing {self.db_path}")
+            if fault is None:
+                raise
+            stop_crawl(self.crawler, fault)
+            return
+        if known and kind != "file":
+            self.known_failures += 1
+
+    def _note(self, url: str, change: Change, kind: str) -> None:
+        assert self.archive is not None and self.run_id is not None
+        self.archive.note_change(self.run_id, url, change, kind)
 
     def spider_closed(self, spider: object, reason: str) -> None:
         """Close the run: ``ok``, ``partial`` (some pages failed) or ``failed``; then the lock."""
@@ -155,9 +212,12 @@ class ArchivePipeline:
 
     def _finish_run(self, reason: str) -> None:
         assert self.archive is not None and self.run_id is not None
+        # a page that failed before and was fetched by this run no longer fails
+        self.archive.resolve_failures(self.run_id, self.fetched, utc_now())
         outcome, message = self._outcome(reason)
         counts = {key: self.counts[key] for key in _RUN_COUNTS} | {
             "errors": self._errors(),
+            "still_failing": self.known_failures,
             "requests": int(self._stats.get_value("downloader/request_count", 0)),
             "bytes": int(self._stats.get_value("downloader/response_bytes", 0)),
         }
@@ -170,20 +230,29 @@ class ArchivePipeline:
             self.lock.free_reserve()  # the disk is full: the reserve lets the run close
             self.archive.finish_run(self.run_id, outcome, counts, message)
         self._stats.set_value("archiver/outcome", outcome)
+        log_run_line(
+            logger, "crawl run %d finished: %s%s", self.run_id, outcome,
+            f" ({message})" if message else "",
+        )  # fmt: skip
 
     def _outcome(self, reason: str) -> tuple[str, str]:
         errors = self._errors()
         files_failed = int(self._stats.get_value("archiver/files_failed", 0))
         if reason == CLOSE_REASON:
             return "failed", LOCAL_FAULT + (stopped_by_fault(self.crawler) or "unknown")
+        if reason == "shutdown":  # SIGTERM, SIGINT (Ctrl-C)
+            return "interrupted", "stopped by a signal"
         if reason != "finished":
             return "failed", f"crawl ended early: {reason}"
         if int(self._stats.get_value("archiver/list_pages", 0)) == 0:
             return "failed", "no section list page could be fetched"
-        notes = [f"{errors} page(s) failed"] if errors else []
+        new = errors - self.known_failures
+        notes = [f"{new} page(s) failed"] if new else []
+        if self.known_failures:
+            notes.append(f"{self.known_failures} page(s) still failing as in earlier runs")
         if files_failed:
             notes.append(f"{files_failed} attachment(s) not archived")
-        return ("partial" if errors else "ok"), "; ".join(notes)
+        return ("partial" if new else "ok"), "; ".join(notes)
 
     def _errors(self) -> int:
         return int(self._stats.get_value("archiver/errors", 0)) + int(
@@ -194,3 +263,9 @@ class ArchivePipeline:
     def _stats(self) -> Any:
         assert self.crawler.stats is not None
         return self.crawler.stats
+
+
+def _summary(failure: Any) -> str:
+    """A failure (a Twisted ``Failure``) as one line: its exception's name and message."""
+    value = getattr(failure, "value", failure)
+    return f"{type(value).__name__}: {value}".splitlines()[0][:200]

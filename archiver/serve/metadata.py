@@ -19,9 +19,11 @@ from archiver.store.tables import (
     BRIEFS_VIEW,
     CITATIONS,
     DOCUMENTS,
+    FAILURES,
     FILES,
     LIST_WALKS,
     NEWS_VIEW,
+    RUN_CHANGES,
     RUNS,
     SECTIONS,
     VERSIONS,
@@ -185,9 +187,44 @@ TABLES: dict[str, TableDoc] = {
             "not_modified": _COUNTS + "pages that answered 304 Not Modified.",
             "withdrawn": _COUNTS + "pages newly found withdrawn (404/410).",
             "files": _COUNTS + "attachment files archived.",
+            "still_failing": "Of the errors, pages that failed as in earlier runs (known: the "
+            "run is not partial for them).",
         },
         facets=("outcome",),
         sort_desc="id",
+    ),
+    FAILURES: TableDoc(
+        "Failures",
+        "Every address a crawl could not archive, with its last reason; resolved once a "
+        "later run fetched it.",
+        {
+            "url": "The address that failed.",
+            "kind": "list, news, brief, file (an attachment) or page (a callback's error).",
+            "reason": "Why it failed the last time, one line.",
+            "reason_kind": "The reason with its particulars blanked (HTTP 5xx): the same kind "
+            "in the next run makes it a known failure.",
+            "run_id": "The last run it failed in.",
+            "first_run_id": "The run it began failing in.",
+            "attempts": "In how many runs in a row it failed.",
+            "first_seen": "When it began failing, ISO 8601 UTC.",
+            "last_seen": "When it last failed, ISO 8601 UTC.",
+            "resolved_at": "When a later run fetched it; empty while it fails.",
+            "resolved_run_id": "The run that fetched it.",
+        },
+        facets=("kind", "reason_kind"),
+    ),
+    RUN_CHANGES: TableDoc(
+        "Changes by run",
+        "What each crawl run changed or saw fail (archiver runs show N).",
+        {
+            "run_id": "The run.",
+            "url": "The page.",
+            "change": "new, changed, withdrawn, recovered (from the web archive), failed (a "
+            "new failure), still failing (a known one) or resolved.",
+            "kind": "news, brief, list, file or page.",
+            "reason": "Why it failed (failed, still failing).",
+        },
+        facets=("change", "kind"),
     ),
     LIST_WALKS: TableDoc(
         "Section lists walked",

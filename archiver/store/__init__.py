@@ -7,6 +7,7 @@ package, one concern each:
   (``BEGIN IMMEDIATE``) and the upsert;
 * :mod:`~archiver.store.documents`: saving records, their versions, sections and citations;
 * :mod:`~archiver.store.runs`: crawl runs and section-list walks;
+* :mod:`~archiver.store.failures`: what failed and what changed in each run;
 * :mod:`~archiver.store.attachments`: attached files with their text (its table and index:
   :mod:`~archiver.store.attachment_index`);
 * :mod:`~archiver.store.reads`: filters, records, export tuples, the citation graph, counts;
@@ -30,6 +31,7 @@ from archiver.store.documents import (
     SaveOutcome,
     document_row,
 )
+from archiver.store.failures import Failures
 from archiver.store.reads import Filters, Reads
 from archiver.store.runs import Runs
 
@@ -39,5 +41,5 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Archive(Documents, Runs, Reads, Attachments):
+class Archive(Documents, Runs, Reads, Attachments, Failures):
     """An open archive. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""

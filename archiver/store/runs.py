@@ -15,9 +15,14 @@ class Runs(ArchiveDB):
     """The ``crawl_runs`` and ``list_walks`` tables."""
 
     def start_run(self, start_urls: Sequence[str]) -> int:
-        """Open a crawl run; runs left ``running`` by a killed crawl become ``interrupted``."""
+        """Open a crawl run. Call it holding the archive's crawl lock: a run still ``running``
+        then belongs to a crawl that died without closing it (SIGKILL, power loss), since a
+        live one would hold the lock; it becomes ``interrupted``."""
         with self._write():
-            self.db.execute(f"UPDATE {RUNS} SET outcome = 'interrupted' WHERE outcome = 'running'")
+            self.db.execute(
+                f"UPDATE {RUNS} SET outcome = 'interrupted', message = 'the crawl was killed "
+                "(found running by the next crawl)' WHERE outcome = 'running'"
+            )
             cursor = self.db.conn.execute(
                 f"INSERT INTO {RUNS} (started_at, outcome, tool_version, start_urls) "
                 "VALUES (?, 'running', ?, ?)",
@@ -36,6 +41,20 @@ class Runs(ArchiveDB):
             self.db.conn.execute(
                 f"UPDATE {RUNS} SET {assignments} WHERE id = ?", [*values.values(), run_id]
             )
+
+    def interrupt_run(self, run_id: int, message: str) -> None:
+        """Close a run left ``running`` by a crawl stopped before it could close it."""
+        with self._write():
+            self.db.execute(
+                f"UPDATE {RUNS} SET outcome = 'interrupted', finished_at = ?, message = ? "
+                "WHERE id = ? AND outcome = 'running'",
+                [utc_now(), message, run_id],
+            )
+
+    def last_run_id(self) -> int | None:
+        """The newest run's id; None when no crawl has run."""
+        row = self.db.execute(f"SELECT max(id) FROM {RUNS}").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
     def run(self, run_id: int) -> dict[str, Any]:
         """One crawl run's row."""

@@ -17,8 +17,10 @@ from archiver.store.tables import (
     APPLICATION_ID,
     CITATIONS,
     DOCUMENTS,
+    FAILURES,
     FILES,
     LIST_WALKS,
+    RUN_CHANGES,
     RUNS,
     SECTIONS,
     VERSIONED_COLUMNS,
@@ -203,3 +205,38 @@ def m005_views(db: Database) -> None:
 def m006_attachment_texts(db: Database) -> None:
     """The text of attached documents, with a full-text index of its own."""
     create_attachment_texts(db)
+
+
+@migrations()
+def m007_failures_and_run_changes(db: Database) -> None:
+    """Every failed URL with its reason and streak, and what each crawl run changed or saw fail.
+
+    ``failures`` holds one row per URL: its last reason, the run that first and last saw it
+    fail, in how many runs in a row (``attempts``), and when a later run fetched it again
+    (``resolved_at``). ``run_changes`` holds, per run, each URL that was new, changed,
+    withdrawn, recovered from the web archive, failed (a new failure), still failing (a known
+    one) or resolved (failing before, fetched now).
+    """
+    db.table(FAILURES).create(
+        {
+            "url": str,
+            "kind": str,  # list | news | brief | file | page
+            "reason": str,
+            "reason_kind": str,  # the reason with its particulars blanked: "HTTP 5xx"
+            "run_id": int,  # the last run it failed in
+            "first_run_id": int,
+            "attempts": int,  # runs in a row it failed in
+            "first_seen": str,
+            "last_seen": str,
+            "resolved_at": str,  # when a later run fetched it; null while it fails
+            "resolved_run_id": int,
+        },
+        pk="url",
+    )
+    db.table(FAILURES).create_index(["resolved_at"])
+    db.table(RUN_CHANGES).create(
+        {"run_id": int, "url": str, "change": str, "kind": str, "reason": str},
+        pk=("run_id", "url", "change"),
+    )
+    db.table(RUN_CHANGES).create_index(["url"])
+    db.table(RUNS).add_column("still_failing", int, not_null_default=0)

@@ -15,6 +15,9 @@ RUNS = "crawl_runs"
 VERSIONS = "document_versions"
 FILES = "attachment_files"
 LIST_WALKS = "list_walks"
+#: Every URL that failed, one row each; and what each crawl run changed or saw fail.
+FAILURES = "failures"
+RUN_CHANGES = "run_changes"
 
 #: The full-text index (an FTS5 table) and its dictionary (an ``fts5vocab`` table).
 INDEX = "documents_search"

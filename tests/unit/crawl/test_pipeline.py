@@ -66,8 +66,16 @@ def test_no_list_page_or_an_early_end_fails(tmp_path: Path) -> None:
     pipeline = open_pipeline(tmp_path / "b.db")
     assert pipeline.crawler.stats is not None
     pipeline.crawler.stats.inc_value("archiver/list_pages")
-    run = close(pipeline, "shutdown")
-    assert run["outcome"] == "failed" and run["message"] == "crawl ended early: shutdown"
+    run = close(pipeline, "closespider_timeout")
+    assert run["outcome"] == "failed" and run["message"] == "crawl ended early: closespider_timeout"
+
+
+def test_a_crawl_stopped_by_a_signal_is_interrupted(tmp_path: Path) -> None:
+    pipeline = open_pipeline(tmp_path / "a.db")
+    assert pipeline.crawler.stats is not None
+    pipeline.crawler.stats.inc_value("archiver/list_pages")
+    run = close(pipeline, "shutdown")  # Scrapy's reason after SIGINT or SIGTERM
+    assert run["outcome"] == "interrupted" and run["message"] == "stopped by a signal"
 
 
 # -- failed pages, refused copies, the lock and local faults ---------------------------------
