@@ -28,6 +28,23 @@ if TYPE_CHECKING:
 _TITLED = (NEWS_VIEW, BRIEFS_VIEW, DOCUMENTS)
 
 
+#: A table page lists every column's description above its rows, pushing them below the fold:
+#: they go into a closed <details> (each is also on its column's menu).
+FOLD_COLUMN_DESCRIPTIONS = """
+(function () {
+  var list = document.querySelector("dl.column-descriptions");
+  if (!list) return;
+  var details = document.createElement("details");
+  details.className = "archiver-column-descriptions";
+  var summary = document.createElement("summary");
+  summary.textContent = "What each column holds";
+  details.appendChild(summary);
+  list.parentNode.insertBefore(details, list);
+  details.appendChild(list);
+})();
+"""
+
+
 def _archive(datasette: Datasette) -> ReadOnlyArchive | None:
     database = datasette.databases.get(DB_NAME)
     return database if isinstance(database, ReadOnlyArchive) else None
@@ -74,6 +91,14 @@ class ArchivePlugin:
     @hookimpl  # type: ignore[misc]
     def asgi_wrapper(self, datasette: Datasette) -> Any:
         return with_csv_bom
+
+    @hookimpl  # type: ignore[misc]
+    def extra_body_script(
+        self, view_name: str, database: str | None, datasette: Datasette
+    ) -> str | None:
+        if view_name != "table" or database != DB_NAME or _archive(datasette) is None:
+            return None
+        return FOLD_COLUMN_DESCRIPTIONS
 
     @hookimpl  # type: ignore[misc]
     def menu_links(self, datasette: Datasette) -> list[dict[str, str]] | None:
