@@ -70,6 +70,7 @@ Examples:
   archiver export --json --query 简报 --fields url,title,published_date
   archiver export --tsv --kind brief --status archived -o briefs.tsv --manifest
   archiver export --format jsonl                          # the old spelling of --nl
+  archiver export --format wacz -o 2011.wacz --since 2011-01-01 --until 2011-12-31
 
 \b
 In pandas:
@@ -82,8 +83,9 @@ In pandas:
 @output_options(
     lambda params: fields_for(params.get("kind")),
     default="json",
-    formats=FORMATS,
-    format_help="The format by name (the older spelling): csv, tsv, json, jsonl (--nl), nl.",
+    formats=(*FORMATS, "wacz"),
+    format_help="The format by name (the older spelling): csv, tsv, json, jsonl (--nl), nl; "
+    "wacz: the records' captures as a web archive package (-o FILE.wacz).",
 )
 @filter_options
 @click.option(
@@ -133,6 +135,11 @@ def export(
             files = attachment_query(archive, filters, query)
         elif query is not None:
             filters = with_query(archive, filters, query)
+        if fmt == "wacz":  # the records' captures, packaged: archiver/cli/wacz.py
+            from archiver.cli.wacz import export_wacz
+
+            export_wacz(archive, db, output, filters, manifest=manifest)
+            return
 
         def write(out: Any) -> int:
             if filters.kind == "attachment":  # attached documents' text: fields of their own

@@ -9,7 +9,7 @@ back; nothing is held in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -57,13 +57,17 @@ def capture_pointers(db: Database) -> Iterator[CapturePointer]:
 
 def selected_captures(db: Database, filters: Filters) -> Iterator[CapturePointer]:
     """The captures of the records ``filters`` selects: each record's current copy, its older
-    versions and the files attached to it (by WARC file and offset)."""
+    versions and the files attached to it (by WARC file and offset); with ``kind``
+    ``attachment``, only the files attached to the records the other filters select."""
+    pages = "p.tbl != 'attachment' AND p.url IN (SELECT url FROM chosen)"
+    if filters.kind == "attachment":  # the files only, of the pages the other filters select
+        filters, pages = replace(filters, kind=None), "0"
     where, params = filters.where()
     selected = f"SELECT d.url FROM {DOCUMENTS} d WHERE {where}"
     sql = f"""
     WITH chosen AS ({selected})
     SELECT * FROM ({_POINTERS}) p
-     WHERE (p.tbl != 'attachment' AND p.url IN (SELECT url FROM chosen))
+     WHERE ({pages})
         OR (p.tbl = 'attachment' AND p.url IN (
             SELECT f.url FROM {FILES} f WHERE f.news_url IN (SELECT url FROM chosen)))
      ORDER BY warc_file, warc_offset, tbl, url
