@@ -196,8 +196,12 @@ def write_table(records: Iterable[dict[str, Any]], out: IO[str], names: Sequence
 
     rows = [[_cell(record[name]) for name in names] for record in records]
     if rows:
-        out.write(tabulate(rows, headers=list(names), tablefmt="simple", disable_numparse=True))
-        out.write("\n")
+        # numbers right-aligned; text never read as a number ("1e5", "2011" as a title)
+        texts = [i for i in range(len(names)) if any(type(row[i]) is str for row in rows)]
+        table = tabulate(
+            rows, list(names), tablefmt="simple", disable_numparse=texts, floatfmt=".2f"
+        )
+        out.write(table + "\n")
     return len(rows)
 
 

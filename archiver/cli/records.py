@@ -57,12 +57,14 @@ ADDRESS_NOTE = (
 )
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   archiver show https://xww.bucea.edu.cn/zhxw/26536.htm
   archiver show XWW.BUCEA.EDU.CN/zhxw/26536.htm#top   # matched https://xww.bucea.edu.cn/…
   archiver show --json https://xww.bucea.edu.cn/zhxw/26536.htm | jq .provenance
-""")
+"""
+)
 @db_option
 @format_option(
     ["text", "json"], default="text", help="Readable text, or the whole record as one JSON object."
@@ -138,12 +140,14 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list
 HISTORY_FIELDS = ("version", "fetched_at", "sha256", "changed")
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   archiver history https://xww.bucea.edu.cn/zhxw/26536.htm
   archiver history http://xww.bucea.edu.cn/zhxw/26536.htm --nl   # one JSON object a line
   archiver history https://xww.bucea.edu.cn/zhxw/26536.htm -t --fields version,changed
-""")
+"""
+)
 @db_option
 @output_options(HISTORY_FIELDS, default="text", formats=("json", "jsonl"))
 @click.argument("url")
@@ -171,11 +175,13 @@ def _history_lines(rows: list[dict[str, Any]], out: IO[str]) -> None:
         out.write(terminal_text(line) + "\n")
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   archiver diff https://xww.bucea.edu.cn/zhxw/26536.htm            # the last two versions
   archiver diff https://xww.bucea.edu.cn/zhxw/26536.htm --from 1 --to 3
-""")
+"""
+)
 @db_option
 @click.option("--from", "from_version", type=click.IntRange(min=1), help="Older version.")
 @click.option("--to", "to_version", type=click.IntRange(min=1), help="Newer version.")

@@ -127,4 +127,3 @@ def _render(snippet: Snippet, open_mark: str, close_mark: str) -> str:
         f"{open_mark}{terminal_text(text)}{close_mark}" if hit else terminal_text(text)
         for text, hit in snippet.parts
     )
-

@@ -20,7 +20,6 @@ from archiver.cli.options import (
 from archiver.cli.output import Output, emit, output_options
 from archiver.cli.terminal import terminal_text
 
-
 #: The groups of counts, each with its heading in the default view.
 GROUPS = {
     "kind": "records by kind",
@@ -31,13 +30,15 @@ GROUPS = {
 STATS_FIELDS = ("group", "value", "count")
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   archiver stats
   archiver stats --csv -o counts.csv             # group,value,count: one row per count
   archiver stats --json | jq '.[] | select(.group == "year")'
   archiver stats --plot coverage.png
-""")
+"""
+)
 @db_option
 @output_options(STATS_FIELDS, default="text")
 @click.option(

@@ -55,7 +55,7 @@ READING = [
     (["history", NEWS_2011], "first capture"),
     (["diff", NEWS_2011], ""),
     (["stats"], "综合新闻"),
-    (["stats", "--json"], '"news": 3'),
+    (["stats", "--json"], '"value": "news", "count": 3'),
     (["runs", "--json"], ""),
 ]
 
