@@ -31,7 +31,7 @@ CHANGES: tuple[Change, ...] = (
 _HTTP = re.compile(r"HTTP ([1-5])\d\d\b")
 _EXCEPTION = re.compile(r"([A-Z]\w*(?:\.\w+)*): ")
 _ADDRESS = re.compile(r"\b\w+://\S+")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+")
 
 
 def reason_kind(reason: str) -> str:
