@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archiver.cli.errors import UserError
-from archiver.cli.options import db_option, open_archive
+from archiver.cli.options import PathType, db_option, open_archive
 
 
 @click.command()
@@ -27,14 +27,30 @@ from archiver.cli.options import db_option, open_archive
     show_default=True,
     help="Port to listen on (0: any free port; the address is printed).",
 )
-def serve(db: Path, host: str, port: int) -> None:
+@click.option(
+    "--warc-dir",
+    type=PathType(file_okay=False, path_type=Path),
+    help="Folder of the WARC files whose captures the record pages offer (default: warc/ "
+    "beside the archive).",
+)
+def serve(db: Path, host: str, port: int, warc_dir: Path | None) -> None:
     """Open the archive in Datasette, read-only, until Ctrl-C.
 
-    Tables and views (news and briefs, with facets on section, department, year and status)
-    are titled and their columns described. /-/search searches titles and bodies exactly as
+    Each record has a page that reads like the article (title, date, department, the body
+    as paragraphs), with its citations and versions linked, its capture (the page as
+    captured, its WARC record) and where each value came from. Tables and views (news and
+    briefs, with facets on section, department, year and status; years newest first) are
+    titled and their columns described; their CSV downloads start with a UTF-8 byte-order
+    mark, so Excel shows the Chinese. /-/search searches titles and bodies exactly as
     `archiver search` does, Chinese terms of any length, with highlighted snippets linking
     to each record; /-/search.json gives the hits as JSON. Datasette's connections to the
     archive are read-only: nothing served can change it.
+
+    \b
+    Examples:
+      archiver serve                      # http://127.0.0.1:8001/
+      archiver serve --port 0             # any free port (the address is printed)
+      archiver serve --db /media/dvd/archive.db --warc-dir /media/dvd/warc
     """
     # a missing, foreign or newer archive fails here, in one line; an older one is migrated
     # where it can be written
@@ -49,7 +65,7 @@ def serve(db: Path, host: str, port: int) -> None:
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     click.echo(f"serving {db} read-only at http://{shown}:{bound_port}/ (Ctrl-C stops)", err=True)
     try:
-        serve_forever(build_datasette(db), sock)
+        serve_forever(build_datasette(db, warc_dir=warc_dir), sock)
     except KeyboardInterrupt:  # the usual way to stop a server: not an error
         pass
     finally:
