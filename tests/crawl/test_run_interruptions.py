@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import archiver, crawl
+from tests.crawling import crawl
 from tests.mockweb import MockWeb
 
 SLOW = ["--set", "DOWNLOAD_DELAY=0.5", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -45,10 +44,11 @@ def crawl_caught_midway(web: MockWeb, db: Path) -> subprocess.Popen[str]:
     return proc
 
 
-def runs(web: MockWeb, db: Path) -> list[dict[str, object]]:
-    listed = archiver(web, "runs", "--db", str(db), "--nl", cwd=db.parent)
-    assert listed.returncode == 0, listed.stderr
-    return [json.loads(line) for line in listed.stdout.splitlines()]
+def runs(db: Path) -> list[dict[str, object]]:
+    """The runs as the archive keeps them, newest first."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC")]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
@@ -63,7 +63,7 @@ def test_a_signal_closes_the_run_as_interrupted_and_exits_130(
     assert "Traceback" not in err
     assert "pages/s" not in err  # no progress display when stderr is no terminal
     assert out.startswith("crawl run 1: interrupted (stopped by a signal)")
-    (run,) = runs(mockweb, db)
+    (run,) = runs(db)
     assert (run["outcome"], run["message"]) == ("interrupted", "stopped by a signal")
     assert run["finished_at"]
     assert 2 <= stored(db, "SELECT count(*) FROM documents WHERE kind = 'news'") < 12
@@ -79,10 +79,10 @@ def test_a_run_killed_outright_is_marked_interrupted_by_the_next_crawl(
     proc = crawl_caught_midway(mockweb, db)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
-    assert [r["outcome"] for r in runs(mockweb, db)] == ["running"]  # nobody could close it
+    assert [r["outcome"] for r in runs(db)] == ["running"]  # nobody could close it
     again = crawl(mockweb, db)
     assert again.returncode == 0, again.stderr[-3000:]
-    second, first = runs(mockweb, db)
+    second, first = runs(db)
     assert (second["id"], second["outcome"]) == (2, "ok")
     assert (first["id"], first["outcome"]) == (1, "interrupted")
     assert first["message"] == "the crawl was killed (found running by the next crawl)"
