@@ -168,13 +168,14 @@ def emit(
 ) -> int:
     """Write ``rows`` (dicts holding ``columns``) as ``output`` says; return how many.
 
-    ``text`` is the command's own view (``fmt == "text"``), given every row. With ``-o``, says
+    ``text`` is the command's own view (``fmt == "text"``), given every row; with ``--fields``
+    the view is a table of those columns. With ``-o``, says
     on stderr how many ``noun`` it wrote where.
     """
     names = output.columns(columns)
     records = ({name: row.get(name) for name in names} for row in rows)
     with destination(output) as out:
-        if output.fmt == "text" and text is not None:
+        if output.fmt == "text" and text is not None and output.fields is None:
             listed = list(records)
             text(listed, out)
             count = len(listed)

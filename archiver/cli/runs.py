@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from click.core import ParameterSource
 
 from archiver.cli.errors import UserError
 from archiver.cli.options import db_option, open_archive, utf8_stdout
+from archiver.cli.output import Output, emit, output_options
 from archiver.cli.terminal import terminal_text
 
 #: The report's headings, one per kind of change (``archiver.store.failures.CHANGES``).
@@ -25,30 +26,41 @@ HEADINGS = {
 }
 
 
-@click.group(invoke_without_command=True)
-@db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per run and line.")
-@click.pass_context
-def runs(ctx: click.Context, db: Path, as_json: bool) -> None:
-    """Past crawl runs, newest first, with their counts and outcome.
+#: The columns of a run (the table ``crawl_runs``), in its order.
+RUN_FIELDS = (
+    "id", "started_at", "finished_at", "outcome", "tool_version", "start_urls", "news_new",
+    "news_updated", "news_unchanged", "briefs_new", "briefs_updated", "briefs_unchanged",
+    "briefs_live", "briefs_archived", "briefs_unavailable", "errors", "requests", "bytes",
+    "message", "not_modified", "withdrawn", "files", "still_failing",
+)  # fmt: skip
 
-    \b
-    archiver runs                 every run, one line each
-    archiver runs show            the last run's report: new, changed, withdrawn,
-                                  recovered, failed (with reasons), still failing
-    archiver runs show 12 --json  run 12's report as one JSON object
-    """
-    ctx.obj = {"db": db, "as_json": as_json}
+
+@click.group(invoke_without_command=True, epilog="""\b
+Examples:
+  archiver runs                          every run, one line each
+  archiver runs -t --fields id,started_at,outcome,errors
+  archiver runs --nl | jq .outcome       one JSON object per run and line
+  archiver runs show                     the last run's report: new, changed, withdrawn,
+                                         recovered, failed (with reasons), still failing
+  archiver runs show 12 --json           run 12's report as one JSON object
+""")  # fmt: skip
+@db_option
+@output_options(RUN_FIELDS, default="text")
+@click.pass_context
+def runs(ctx: click.Context, db: Path, output: Output) -> None:
+    """Past crawl runs, newest first, with their counts and outcome: one line each, or their
+    columns with -t, --csv, --tsv, --json (one array) or --nl (one object per line)."""
+    ctx.obj = {"db": db, "as_json": output.fmt in ("json", "nl")}
     if ctx.invoked_subcommand is not None:
         return
     with open_archive(db, read_only=True) as archive:
         rows = archive.runs()
-    out = utf8_stdout()
+    emit(output, rows, RUN_FIELDS, noun="runs", text=_run_lines)
+
+
+def _run_lines(rows: list[dict[str, Any]], out: IO[str]) -> None:
     for run in rows:
-        if as_json:
-            out.write(json.dumps(run, ensure_ascii=False) + "\n")
-        else:
-            out.write(terminal_text(run_line(run)) + "\n")
+        out.write(terminal_text(run_line(run)) + "\n")
 
 
 def run_line(run: dict[str, Any]) -> str:

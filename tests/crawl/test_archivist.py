@@ -164,7 +164,7 @@ def test_a_killed_crawl_is_completed_by_the_next_run(tmp_path: Path) -> None:
         rerun = crawl(web, db)
         assert rerun.returncode == 0, rerun.stderr
         assert stable(export(web, db)) == expected
-        runs = archiver(web, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
+        runs = archiver(web, "runs", "--db", str(db), "--nl", cwd=tmp_path).stdout
         assert [json.loads(line)["outcome"] for line in runs.splitlines()] == [
             "ok",
             "interrupted",

@@ -230,7 +230,7 @@ def test_a_crawl_that_reaches_nothing_fails_without_a_traceback(
     assert result.returncode == 1
     assert result.stdout.startswith("crawl run 1: failed (no section list page could be fetched)")
     assert "Traceback" not in result.stderr
-    runs = archiver(mockweb, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
+    runs = archiver(mockweb, "runs", "--db", str(db), "--nl", cwd=tmp_path).stdout
     assert json.loads(runs)["outcome"] == "failed"
 
 

@@ -47,7 +47,7 @@ def test_every_page_ends_as_a_record_or_a_named_failure(tmp_path: Path) -> None:
         start = [arg for url in STARTS for arg in ("--start-url", url)]
         result, peak = crawl_measured(web, db, *start)
         records = {r["url"]: r for r in export(web, db)}
-        runs = archiver(web, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
+        runs = archiver(web, "runs", "--db", str(db), "--nl", cwd=tmp_path).stdout
     failed = dict(re.findall(r"ERROR: failed to fetch (\S+): (.*)", result.stderr))
     expected = {url: reason for url, reason in FAILING_ARTICLES} | {
         MAINTENANCE_LIST: "the list page lists no articles",

@@ -137,7 +137,7 @@ def test_the_lock_covers_the_archive_written_whatever_names_it(
     assert not (tmp_path / "other.db").exists()
     assert f"another crawl is running on {db} (pid {first.pid})" in by_scrapy.stderr
     # the refused crawls wrote nothing: no run of their own, the first not marked interrupted
-    runs = archiver(mockweb, "runs", "--db", str(db), "--json", cwd=tmp_path).stdout
+    runs = archiver(mockweb, "runs", "--db", str(db), "--nl", cwd=tmp_path).stdout
     assert [json.loads(line)["outcome"] for line in runs.splitlines()] == ["ok"]
 
 
@@ -166,7 +166,7 @@ _FULL_DISK = textwrap.dedent(
     crawl = ["crawl", "--db", db, "--set", "ARCHIVER_WARC_DIR=" + warc, *crawl_args]
     run("full", *crawl)
     os.remove(os.path.join(full, "filler"))  # the archivist makes room
-    run("runs", "runs", "--db", db, "--json")
+    run("runs", "runs", "--db", db, "--nl")
     run("again", *crawl)
     run("export", "export", "--db", db, "--format", "jsonl")
     """

@@ -24,6 +24,7 @@ COMMANDS = [
     (["history", NEWS_2011], ("version", "changed")),
     (["stats"], ("group", "count")),
     (["sites", "list"], ("name", "hosts")),
+    (["runs"], ("id", "outcome")),
 ]
 IDS = [" ".join(args[:1] if args[0] != "sites" else args) for args, _ in COMMANDS]
 
@@ -34,6 +35,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Archive.open(path) as archive:  # a second version, for history
         archive.save_document(make_news(url=NEWS_2011, capture=Capture(
             "2026-12-01T08:00:00Z", 200, "ee" * 32)))  # fmt: skip
+        for outcome in ("ok", "partial"):
+            archive.finish_run(archive.start_run([]), outcome, {}, "")
     return path
 
 
@@ -127,3 +130,15 @@ def test_search_says_how_many_hits_there_are(db: Path) -> None:
     result = run("search", "简报", "--db", str(db), "--all", "--limit", "3")
     assert result.exit_code == 2 and "--all or --limit 3: choose one" in result.stderr
 
+
+
+def test_runs_print_every_column_of_a_run(db: Path) -> None:
+    from archiver.cli.runs import RUN_FIELDS
+    from archiver.store.tables import RUNS
+
+    with Archive.open(db) as archive:
+        assert RUN_FIELDS == tuple(column.name for column in archive.db.table(RUNS).columns)
+    rows = json.loads(_run(db, ["runs"], "--json")[0])
+    assert [(row["id"], row["outcome"]) for row in rows] == [(2, "partial"), (1, "ok")]
+    lines = _run(db, ["runs"])[0].splitlines()  # the default view: a line per run
+    assert [line.split()[0] for line in lines] == ["2", "1"]

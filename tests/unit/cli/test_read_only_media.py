@@ -171,7 +171,7 @@ def test_a_read_only_copy_of_a_live_archive_is_read_with_its_log(
 ) -> None:
     db = live_copy(published, tmp_path / "live", with_shm=True)
     with read_only(db.parent) as prefix:
-        result = archiver(prefix, "runs", "--json", "--db", str(db))
+        result = archiver(prefix, "runs", "--nl", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["outcome"] for line in result.stdout.splitlines()] == ["ok"]
 
