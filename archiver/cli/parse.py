@@ -23,7 +23,13 @@ from archiver.cli.options import (
 from archiver.export import export_record, fields_for
 
 
-@click.command()
+@click.command(
+    epilog="""\b
+Examples:
+  archiver parse --url https://xww.bucea.edu.cn/zhxw/26536.htm saved-page.html
+  archiver parse pages/*.html | jq '{file, family, title, published_date}'
+"""
+)
 @db_option
 @sites_dir_option
 @click.option(

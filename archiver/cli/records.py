@@ -222,7 +222,13 @@ def diff(db: Path, from_version: int | None, to_version: int | None, url: str) -
         click.echo(f"the body is the same in versions {from_version} and {to_version}", err=True)
 
 
-@click.command()
+@click.command(
+    epilog="""\b
+Examples:
+  archiver reparse --dry-run          # what the current extractors would change
+  archiver reparse --json             # rebuild, and the report as one JSON object
+"""
+)
 @db_option
 @sites_dir_option
 @click.option(
