@@ -144,3 +144,31 @@ def test_diff_of_a_page_with_one_version_says_so(db: Path) -> None:
     assert result.stderr == (
         f"{BRIEF_URL} has one version (2026-11-28T10:00:01Z): nothing to compare\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("http://a.edu.cn/x.htm#p", ["http://a.edu.cn/x.htm#p", "https://a.edu.cn/x.htm",
+                                     "http://a.edu.cn/x.htm"]),
+        ("https://A.edu.cn:8080/?q=1", ["https://A.edu.cn:8080/?q=1", "https://a.edu.cn:8080/?q=1",
+                                        "https://a.edu.cn:8080/index.htm?q=1",
+                                        "https://a.edu.cn:8080/index.html?q=1",
+                                        "http://a.edu.cn:8080/?q=1",
+                                        "http://a.edu.cn:8080/index.htm?q=1",
+                                        "http://a.edu.cn:8080/index.html?q=1"]),
+        ("http://[::1]:99999/", ["http://[::1]:99999/"]),  # no port: itself, never an error
+        ("ftp://a.edu.cn/x", ["ftp://a.edu.cn/x"]),
+        ("", [""]),
+    ],
+)  # fmt: skip
+def test_the_addresses_tried_name_the_same_page(typed: str, expected: list[str]) -> None:
+    from archiver.store.addresses import address_variants
+
+    assert address_variants(typed) == expected
+
+
+def test_an_address_that_is_no_address_is_not_in_the_archive(db: Path) -> None:
+    result = run("show", "--db", str(db), "http://[::1")
+    assert result.exit_code == 2
+    assert result.stderr == "archiver: error: http://[::1 is not in the archive\n"
