@@ -1,4 +1,4 @@
-"""Politeness shared by every process of a distributed crawl.
+"""Politeness shared by every process of a distributed crawl: robots.txt and per-site limits.
 
 A site's limits (``CONCURRENT_REQUESTS_PER_DOMAIN`` and ``DOWNLOAD_DELAY``, or its profile's
 ``[politeness]`` through ``DOWNLOAD_SLOTS``) hold for all workers together, not for each:
@@ -6,8 +6,8 @@ before a request goes out, :class:`SharedPoliteness` takes one of its download s
 in Redis, in one Lua script that checks both limits against the Redis server's clock: fewer
 tokens out than the slot's concurrency, and the slot's "next allowed time" reached (then moved
 on by the delay). A token is given back with the response (or the failure); one whose worker
-died expires after ``DOWNLOAD_TIMEOUT`` and a minute. Each worker's own download slots still
-apply on top (Scrapy's, AutoThrottle's).
+died expires as its leases do (``ARCHIVER_REDIS_LEASE``: the living renew theirs). Each
+worker's own download slots still apply on top (Scrapy's, AutoThrottle's).
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from typing import Any, Self
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import reactor, task
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet import task
+from twisted.internet.defer import Deferred
 
 from archiver.crawl import settings as default
-from archiver.distributed.keys import Keys, connect
+from archiver.distributed.keys import Keys, connect, server_time
 
 #: ``request.meta`` key of the token a request holds: (slot, token).
 TOKEN_META = "archiver_slot_token"
@@ -60,8 +63,12 @@ class SharedPoliteness:
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
         self.slots: dict[str, Any] = settings.getdict("DOWNLOAD_SLOTS")
-        self.hold = settings.getfloat("DOWNLOAD_TIMEOUT", default.DOWNLOAD_TIMEOUT) + 60
+        # a token lives as long as a lease, renewed while its request is out: a dead
+        # worker's tokens come back as soon as its leases do
+        self.hold = settings.getfloat("ARCHIVER_REDIS_LEASE", default.ARCHIVER_REDIS_LEASE)
+        self.held: dict[str, str] = {}  # token → slot
         self._acquire = server.register_script(_ACQUIRE)
+        self._renewal: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -80,6 +87,8 @@ class SharedPoliteness:
         concurrency, delay = self.limits(slot)
         token = uuid.uuid4().hex
         keys = [self.keys.slot(slot, "tokens"), self.keys.slot(slot, "next")]
+        from twisted.internet import reactor  # the one Scrapy installed: not at import
+
         while True:
             wait = float(self._acquire(keys=keys, args=[concurrency, delay, token, self.hold]))
             if wait < 0:
@@ -88,6 +97,17 @@ class SharedPoliteness:
                 task.deferLater(reactor, min(wait, MAX_WAIT), lambda: None)  # type: ignore[arg-type]
             )
         request.meta[TOKEN_META] = (slot, token)
+        self.held[token] = slot
+        if self._renewal is None:
+            self._renewal = task.LoopingCall(self._renew)
+            self._renewal.start(max(self.hold / 3, 0.2), now=False)
+
+    def _renew(self) -> None:
+        pipe = self.server.pipeline(transaction=False)
+        now = server_time(self.server)
+        for token, slot in list(self.held.items()):
+            pipe.zadd(self.keys.slot(slot, "tokens"), {token: now + self.hold}, xx=True)
+        pipe.execute()
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
@@ -100,4 +120,46 @@ class SharedPoliteness:
         held = request.meta.pop(TOKEN_META, None)
         if held is not None:
             slot, token = held
+            self.held.pop(token, None)
             self.server.zrem(self.keys.slot(slot, "tokens"), token)
+
+
+class SharedRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with each site's robots.txt fetched once for the crawl.
+
+    The body of each robots.txt fetched is kept in Redis; a process that has not read a
+    site's robots.txt yet reads it there before fetching it itself. And every request waiting
+    for a robots.txt gets its rules: Scrapy's own hands them to the first waiter only (a
+    Deferred awaited twice gives the second waiter None, which allows everything).
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        settings = crawler.settings
+        namespace = settings.get("ARCHIVER_REDIS_NAMESPACE", default.ARCHIVER_REDIS_NAMESPACE)
+        self.server = connect(settings.get("ARCHIVER_REDIS_URL"))
+        self.keys = Keys(namespace)
+
+    async def robot_parser(self, request: Request) -> Any:
+        netloc = urlparse_cached(request).netloc
+        if netloc in self._parsers:
+            known = self._parsers[netloc]
+            if not isinstance(known, Deferred):
+                return known
+            waiter: Deferred[Any] = Deferred()
+
+            def pass_on(result: Any) -> Any:
+                waiter.callback(result)
+                return result
+
+            known.addBoth(pass_on)  # type: ignore[call-overload]
+            return await maybe_deferred_to_future(waiter)
+        cached: Any = self.server.hget(self.keys.robots, netloc)
+        if cached is not None:
+            self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, cached)
+            return self._parsers[netloc]
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self.server.hset(self.keys.robots, netloc, response.body)
+        await super()._parse_robots(response, netloc, request)

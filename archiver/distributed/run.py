@@ -65,6 +65,8 @@ def process_settings(
     middlewares["archiver.crawl.capture.WarcCaptureMiddleware"] = None
     middlewares["archiver.distributed.capture.NamedWarcCapture"] = 950
     middlewares["archiver.distributed.politeness.SharedPoliteness"] = 960
+    middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
+    middlewares["archiver.distributed.politeness.SharedRobotsTxt"] = 100
     return {
         "ARCHIVER_REDIS_URL": url,
         "ARCHIVER_REDIS_NAMESPACE": namespace or default.ARCHIVER_REDIS_NAMESPACE,

@@ -63,19 +63,22 @@ class RecordStream:
     def read(self, count: int = 100) -> Iterator[tuple[str, Any]]:
         """(entry id, record) of up to ``count`` entries: after a restart, those delivered
         before and never acknowledged, then new ones. Never blocks."""
-        start = "0" if self._backlog else ">"
-        reply: Any = self.server.xreadgroup(
-            GROUP, CONSUMER, {self.keys.records: start}, count=count
-        )
-        entries = reply[0][1] if reply else []
+        entries = self._read("0" if self._backlog else ">", count)
         if self._backlog and not entries:
             self._backlog = False
+            entries = self._read(">", count)
         for entry_id, fields in entries:
             name = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
             if not fields:  # deleted since it was delivered: already stored and acked
                 self.server.xack(self.keys.records, GROUP, name)
                 continue
             yield name, pickle.loads(fields[b"r"])
+
+    def _read(self, start: str, count: int) -> list[Any]:
+        reply: Any = self.server.xreadgroup(
+            GROUP, CONSUMER, {self.keys.records: start}, count=count
+        )
+        return list(reply[0][1]) if reply else []
 
     def is_stored(self, entry_id: str) -> bool:
         """Whether this entry was stored already (delivered again after a writer's restart)."""

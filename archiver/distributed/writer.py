@@ -18,19 +18,17 @@ from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.exceptions import DontCloseSpider
 from twisted.internet import task
 
 from archiver.crawl import settings
 from archiver.crawl.faults import stopped_by_fault
-from archiver.crawl.pipeline import LOCKED_KEY, ArchivePipeline
+from archiver.crawl.pipeline import ArchivePipeline
 from archiver.distributed.frontier import work_left
 from archiver.distributed.keys import Keys, connect
 from archiver.distributed.scheduler import summed_stats
 from archiver.distributed.transport import RecordStream
 from archiver.records import PageFailed
-from archiver.store import Archive
-from archiver.store.lock import RESERVE_BYTES, CrawlLock, LockedError
 
 logger = logging.getLogger(__name__)
 
@@ -81,30 +79,19 @@ class WriterPipeline(ArchivePipeline):
         return pipeline
 
     def open_spider(self) -> None:
-        run_id = self.server.hget(self.keys.meta, "run_id")
-        if run_id is None:
-            super().open_spider()
-            self.server.hset(self.keys.meta, "run_id", str(self.run_id))
-        else:
-            self._resume(int(run_id))
+        super().open_spider()
+        self.server.hset(self.keys.meta, "run_id", str(self.run_id))
         self.stream.create()
         self._loop = task.LoopingCall(self._read)
         self._loop.start(READ_SECONDS, now=False).addErrback(self._loop_failed)
 
-    def _resume(self, run_id: int) -> None:
-        """A restarted writer: the run it was writing goes on."""
-        try:
-            self.lock = CrawlLock.acquire(
-                settings.db_path(self.crawler.settings), reserve=RESERVE_BYTES
-            )
-        except LockedError as exc:
-            self._stats.set_value(LOCKED_KEY, str(exc))
-            logger.error("%s", exc)
-            raise CloseSpider("locked") from None
-        self.archive = Archive.open(self.db_path, create=True)
-        self.run_id = run_id
-        self._stats.set_value("archiver/run_id", run_id)
-        logger.info("resuming crawl run %d into %s", run_id, self.db_path)
+    def _start_run(self, start_urls: list[str]) -> int:
+        """A new run; for a restarted writer, the run it was writing goes on."""
+        run_id: Any = self.server.hget(self.keys.meta, "run_id")
+        if run_id is None:
+            return super()._start_run(start_urls)
+        logger.info("resuming crawl run %d into %s", int(run_id), self.db_path)
+        return int(run_id)
 
     def process_item(self, item: Any) -> Any:
         return item  # sent to the stream by RecordSender; stored when read back from it
@@ -119,17 +106,27 @@ class WriterPipeline(ArchivePipeline):
         deadline = time.monotonic() + STORE_SLICE
         while time.monotonic() < deadline:
             entries = list(self.stream.read())
-            for entry_id, record in entries:
-                if not self._store_entry(entry_id, record):
-                    return  # a local fault (a full disk): nothing more is stored, nor acked
             if not entries:
                 break
+            done: list[tuple[str, dict[str, int]]] = []
+            for entry_id, record in entries:
+                counts = self._store_entry(entry_id, record)
+                if counts is None:
+                    return  # a local fault (a full disk): nothing more is stored, nor acked
+                done.append((entry_id, counts))
+            commit = getattr(self.archive, "commit_pending", None)
+            if commit is not None:  # the archive commits in batches: this one first
+                commit()
+                if stopped_by_fault(self.crawler):
+                    return
+            for entry_id, counts in done:
+                self.stream.acknowledge(entry_id, counts)
         self._look_for_the_end()
 
-    def _store_entry(self, entry_id: str, record: Any) -> bool:
+    def _store_entry(self, entry_id: str, record: Any) -> dict[str, int] | None:
+        """Store one record; its counts, or None after a local fault."""
         if self.stream.is_stored(entry_id):  # delivered again after a restart
-            self.stream.acknowledge(entry_id, {})
-            return True
+            return {}
         before = Counter(self.counts)
         self._failed.clear()
         try:
@@ -138,10 +135,8 @@ class WriterPipeline(ArchivePipeline):
             logger.exception("could not store %r", getattr(record, "url", record))
             self._failed["errors"] += 1
         if stopped_by_fault(self.crawler):
-            return False
-        deltas = (self.counts - before) + self._failed
-        self.stream.acknowledge(entry_id, dict(deltas))
-        return True
+            return None
+        return dict((self.counts - before) + self._failed)
 
     def _look_for_the_end(self) -> None:
         spider = self.crawler.spider
