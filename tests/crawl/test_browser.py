@@ -1,7 +1,8 @@
 """A real browser on ``archiver serve``: headless Chromium types a Chinese term into the
 search form and finds the record; it reads a crawled article's record page as a person would
 (title on one line, the body as paragraphs, no markup shown as text), follows its versions and
-citations, and takes a screenshot of it, whose path the test prints.
+citations, and takes a screenshot of it, whose path the test prints (in the test's tmp_path, or
+in ``$TEST_SCREENSHOT_DIR`` when set: pytest keeps only its last three tmp folders).
 
 Needs Debian's ``chromium`` at /usr/bin/chromium (driven by Playwright, whose own browser
 download is not used). Without it the test is skipped on a workstation, but fails under CI
@@ -154,7 +155,7 @@ def test_a_crawled_articles_record_page_reads_like_the_article(
         expect(paragraphs.first).to_have_text(after)
         text = page.locator("article.archiver-record").inner_text()
         assert not RAW_MARKUP.search(text), RAW_MARKUP.search(text)
-        shot = tmp_path / "record-page.png"
+        shot = Path(os.environ.get("TEST_SCREENSHOT_DIR") or tmp_path) / "record-page.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"\nscreenshot of the record page: {shot}")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
