@@ -91,10 +91,15 @@ class ArchivePipeline:
             raise CloseSpider("locked") from None
         self.archive = Archive.open(self.db_path, create=True)
         start_urls = getattr(self.crawler.spider, "start_urls", [])
-        self.run_id = self.archive.start_run(start_urls)
+        self.run_id = self._start_run(start_urls)
         self._stats.set_value("archiver/run_id", self.run_id)
         self.failing = self.archive.failing_urls()
         log_run_line(logger, "crawl run %d started: %s", self.run_id, self.db_path)
+
+    def _start_run(self, start_urls: list[str]) -> int:
+        """Open the crawl run (a distributed crawl's restarted writer resumes its own)."""
+        assert self.archive is not None
+        return self.archive.start_run(start_urls)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageFailed):
