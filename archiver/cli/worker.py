@@ -148,7 +148,7 @@ def worker(
     from archiver.distributed.spider import distributed
     from spiders.news import NewsSpider
 
-    name = name or default_worker_name()
+    name = default_worker_name() if name is None else name
     if not NAME_PATTERN.fullmatch(name):
         fail(f"--name {name!r}: letters, digits, '.', '_' and '-' only (it names files)")
     local: dict[str, Any] = {"LOG_LEVEL": ("WARNING", "INFO", "DEBUG")[min(verbose, 2)]}
