@@ -23,14 +23,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archiver.records.fields import EXPORT_SQL
 from archiver.store.schema import APPLICATION_ID, DOCUMENTS, SECTIONS, migrations
 from benchmarks.bench_search import documents
 
 #: The columns and joins of `archiver export --format csv` (sections, cites and cited_by
 #: come from their tables as JSON arrays), for sqlite3 to produce the same rows.
 SAME_ROWS_SQL = f"""
-SELECT d.url, d.kind, d.site, d.title, d.published, d.body, d.fetched_at, d.http_status,
-  d.sha256, d.extractor_version, d.version, d.withdrawn_at, d.parse_warnings, d.provenance,
+SELECT d.url, d.kind, d.site, d.title, d.published, {EXPORT_SQL["published_date"]}, d.body,
+  d.fetched_at, d.http_status, d.sha256, {EXPORT_SQL["extractor_version"]}, d.version,
+  d.withdrawn_at, d.parse_warnings, d.provenance,
   (SELECT json_group_array(section) FROM (SELECT section FROM {SECTIONS} s
      WHERE s.url = d.url ORDER BY s.rowid)),
   d.department, d.contributor, d.reviewer,
