@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +20,7 @@ from archiver.store.schema import migrations
 from archiver.store.tables import APPLICATION_ID
 from tests.factories import NEWS_2011, RECORDS, make_archive
 from tests.readonly import archiver, immutable_file, read_only
-from tests.serving import serving
+from tests.serving import fetch, serving
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -94,10 +93,8 @@ def test_serve_serves_a_read_only_archive(published: Path, tmp_path: Path) -> No
     before = snapshot(published.parent)
     with read_only(published.parent) as prefix:
         with serving(published, tmp_path / "serve.log", prefix=prefix) as (_proc, base):
-            with urllib.request.urlopen(base + "-/search.json?q=" + quote("简报")) as r:
-                hits = json.load(r)["hits"]
-            with urllib.request.urlopen(base + "archive/news.json?_shape=array") as r:
-                news = json.load(r)
+            hits = json.loads(fetch(base + "-/search.json?q=" + quote("简报"))[2])["hits"]
+            news = json.loads(fetch(base + "archive/news.json?_shape=array")[2])
     assert [h["title"] for h in hits][:1] == ["工作简报第12期"]
     assert len(news) == len([r for r in RECORDS if r.kind == "news"])
     assert snapshot(published.parent) == before
