@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -205,11 +206,14 @@ def crawl(
         fail(str(exc), EXIT_LOCKED)
     if run_id is None:
         fail("the crawl did not start (see the log)", EXIT_FAILED)
-    with open_archive(db) as archive:
-        if archive.run(run_id)["outcome"] == "running":  # a second Ctrl-C stopped it at once
-            archive.interrupt_run(run_id, "stopped by a signal before the run was closed")
-        run = archive.run(run_id)
+    with open_archive(db, read_only=True) as archive:
         report = run_report(archive, run_id)
+    run = report["run"]
+    # a second Ctrl-C stops the crawl at once, its run open (and perhaps a write): the next
+    # crawl closes it, as it would a killed one
+    stopped_at_once = run["outcome"] == "running"
+    if stopped_at_once:
+        run["outcome"], run["message"] = "interrupted", "stopped at once by a second signal"
     code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_INTERRUPTED}.get(
         run["outcome"], EXIT_FAILED
     )
@@ -220,6 +224,9 @@ def crawl(
     if run["message"].startswith(LOCAL_FAULT):  # a full disk: said once, on stderr
         fault = run["message"].removeprefix(LOCAL_FAULT)
         fail(f"{fault}; the crawl stopped, run {run_id} is marked failed", EXIT_FAILED)
+    if stopped_at_once:  # the reactor's threads were never stopped: exit without waiting
+        sys.stdout.flush(), sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 

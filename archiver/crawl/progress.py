@@ -8,7 +8,6 @@ whole above the display instead of through it; they are put back when the crawl 
 
 from __future__ import annotations
 
-import atexit
 import logging
 import time
 from collections import Counter
@@ -58,7 +57,12 @@ class CrawlProgress:
             redirect_stderr=False,
         )
         self.live.start()
-        atexit.register(self.stop)  # a crawl stopped at once (a second Ctrl-C) gets its cursor
+        # a crawl stopped at once (a second Ctrl-C) closes no spider: the reactor's shutdown
+        # still takes the display away and gives the terminal its cursor back
+        from twisted.internet import reactor  # here: at import it could install the wrong one
+
+        core: Any = reactor  # typed as the interface, whose methods take no self
+        core.addSystemEventTrigger("before", "shutdown", self.stop)
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Document):

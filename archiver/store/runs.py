@@ -42,15 +42,6 @@ class Runs(ArchiveDB):
                 f"UPDATE {RUNS} SET {assignments} WHERE id = ?", [*values.values(), run_id]
             )
 
-    def interrupt_run(self, run_id: int, message: str) -> None:
-        """Close a run left ``running`` by a crawl stopped before it could close it."""
-        with self._write():
-            self.db.execute(
-                f"UPDATE {RUNS} SET outcome = 'interrupted', finished_at = ?, message = ? "
-                "WHERE id = ? AND outcome = 'running'",
-                [utc_now(), message, run_id],
-            )
-
     def last_run_id(self) -> int | None:
         """The newest run's id; None when no crawl has run."""
         row = self.db.execute(f"SELECT max(id) FROM {RUNS}").fetchone()

@@ -1,6 +1,6 @@
 """End to end: a crawl stopped by SIGTERM (or Ctrl-C) closes its run as interrupted and exits
-130; one killed outright (SIGKILL) is left running, and the next crawl marks it interrupted
-(issue 13)."""
+130; one stopped at once (SIGKILL, a second Ctrl-C) is left running, and the next crawl marks
+it interrupted (issue 13)."""
 
 from __future__ import annotations
 
@@ -72,13 +72,23 @@ def test_a_signal_closes_the_run_as_interrupted_and_exits_130(
     assert "NOTICE: crawl run 1 finished: interrupted (stopped by a signal)" in err
 
 
-def test_a_run_killed_outright_is_marked_interrupted_by_the_next_crawl(
-    mockweb: MockWeb, tmp_path: Path
+@pytest.mark.parametrize("how", ["SIGKILL", "Ctrl-C twice"])
+def test_a_run_stopped_at_once_is_marked_interrupted_by_the_next_crawl(
+    mockweb: MockWeb, tmp_path: Path, how: str
 ) -> None:
     db = tmp_path / "archive.db"
     proc = crawl_caught_midway(mockweb, db)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    if how == "SIGKILL":
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    else:  # the second stops the crawl at once, without waiting for what is in flight
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err[-3000:]
+        assert out.startswith("crawl run 1: interrupted (stopped at once by a second signal)")
+        assert "Traceback" not in err
     assert [r["outcome"] for r in runs(db)] == ["running"]  # nobody could close it
     again = crawl(mockweb, db)
     assert again.returncode == 0, again.stderr[-3000:]
