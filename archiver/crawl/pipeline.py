@@ -217,8 +217,11 @@ class ArchivePipeline:
 
     def _finish_run(self, reason: str) -> None:
         assert self.archive is not None and self.run_id is not None
-        # a page that failed before and was fetched by this run no longer fails
-        self.archive.resolve_failures(self.run_id, self.fetched, utc_now())
+        try:  # a page that failed before and was fetched by this run no longer fails
+            self.archive.resolve_failures(self.run_id, self.fetched, utc_now())
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if local_fault(exc, "") is None:
+                raise  # a full disk: the run must still close; the next run resolves them
         outcome, message = self._outcome(reason)
         counts = {key: self.counts[key] for key in _RUN_COUNTS} | {
             "errors": self._errors(),
@@ -235,9 +238,10 @@ class ArchivePipeline:
             self.lock.free_reserve()  # the disk is full: the reserve lets the run close
             self.archive.finish_run(self.run_id, outcome, counts, message)
         self._stats.set_value("archiver/outcome", outcome)
+        said = message.split(":")[0] if message.startswith(LOCAL_FAULT) else message  # said once
         log_run_line(
             logger, "crawl run %d finished: %s%s", self.run_id, outcome,
-            f" ({message})" if message else "",
+            f" ({said})" if said else "",
         )  # fmt: skip
 
     def _outcome(self, reason: str) -> tuple[str, str]:

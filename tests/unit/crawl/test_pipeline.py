@@ -7,7 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
@@ -91,6 +93,41 @@ def test_failed_pages_are_errors_and_failed_attachments_are_noted(tmp_path: Path
     run = close(pipeline)
     assert (run["outcome"], run["errors"]) == ("partial", 2)
     assert run["message"] == "2 page(s) failed; 1 attachment(s) not archived"
+
+
+def test_every_failure_is_kept_and_a_known_one_is_no_new_problem(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    looping = "https://xww.bucea.edu.cn/ttxw/index2.htm"
+    first = open_pipeline(db)
+    assert first.crawler.stats is not None
+    first.crawler.stats.inc_value("archiver/list_pages")
+    first.process_item(PageFailed(NEWS_URL, "HTTP 500", "news", "2026-12-01T00:00:00Z"))
+    # a failure a signal handler finds (a list looping back), counted by the spider
+    first.crawler.stats.inc_value("archiver/errors")
+    failed = PageFailed(looping, "the list's pages loop back", "list", "2026-12-01T00:00:00Z")
+    first.crawler.signals.send_catch_log(PageFailed, failed=failed)
+    # a callback that raised, and a record that could not be stored
+    response = HtmlResponse("https://xww.bucea.edu.cn/zhxw/9.htm", body=b"<html></html>")
+    first.crawler.signals.send_catch_log(
+        signals.spider_error, failure=Failure(ValueError("bad date")), response=response
+    )
+    first.item_error(make_brief(), Failure(RuntimeError("database is locked")))
+    assert close(first)["outcome"] == "partial"
+    with Archive.open(db) as archive:
+        kept = {row["url"]: (row["kind"], row["reason"]) for row in archive.failures()}
+    assert kept == {
+        NEWS_URL: ("news", "HTTP 500"),
+        looping: ("list", "the list's pages loop back"),
+        response.url: ("page", "ValueError: bad date"),
+        make_brief().url: ("brief", "RuntimeError: database is locked"),
+    }
+    second = open_pipeline(db)  # the same page fails the same way: known, the run is ok
+    assert second.crawler.stats is not None
+    second.crawler.stats.inc_value("archiver/list_pages")
+    second.process_item(PageFailed(NEWS_URL, "HTTP 503", "news", "2026-12-02T00:00:00Z"))
+    run = close(second)
+    assert (run["outcome"], run["errors"], run["still_failing"]) == ("ok", 1, 1)
+    assert run["message"] == "1 page(s) still failing as in earlier runs"
 
 
 def test_a_copy_that_is_no_page_is_a_failed_page_and_the_stored_copy_stays(
