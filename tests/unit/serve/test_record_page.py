@@ -23,7 +23,7 @@ import httpx
 import pytest
 from datasette.utils import tilde_encode
 
-from archiver.records import Capture, News
+from archiver.records import Brief, Capture, News
 from archiver.serve import DB_NAME, NEWS_VIEW, build_datasette
 from archiver.serve.capture_page import SANDBOX
 from archiver.serve.downloads import BOM
@@ -43,6 +43,7 @@ from tests.factories import (
 from tests.serving import fetch, serving
 
 CAPTURED = "https://xww.bucea.edu.cn/zhxw/40000.htm"
+UNAVAILABLE = "http://kxfzg.bjedu.gov.cn/gzjb/2011-06-20/2611.html"
 CAPTURED_HTML = "<html><body><h2>改版通知</h2><script>alert(1)</script><p>第一段</p></body></html>"
 
 
@@ -85,6 +86,10 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  title="又一篇2011年的新闻", published="2011-12-01", body="正文。")
         )  # fmt: skip
         archive.save_document(_captured_news(path.parent / "warc"))
+        archive.save_document(
+            Brief(url=UNAVAILABLE, site="kxfzg.bjedu.gov.cn", status="unavailable",
+                  parse_warnings=["live site failed: HTTP 502", "no capture in the web archive"])
+        )  # fmt: skip
     return path
 
 
@@ -175,6 +180,17 @@ def test_provenance_is_at_hand_but_out_of_the_way(ds: Any) -> None:
     assert '<h1 class="record-title" title="title: h2.detail-title">' in html
     details = re.search(r'<details class="record-provenance">(.*?)</details>', html, re.S)[1]  # type: ignore[index]
     assert "<th>published</th><td><code>meta:PubDate</code>" in details
+
+
+def test_a_brief_nobody_could_give_says_why(ds: Any) -> None:
+    html = get(ds, page_of(UNAVAILABLE)).text
+    assert text_of(html, "record-title") == "(no title on the page)"
+    assert " ".join(text_of(html, "notice").split()) == (
+        "Neither its own site nor the web archive gave this page: live site failed: HTTP 502; "
+        "no capture in the web archive."
+    )
+    assert '<p class="empty">(no body on the page)</p>' in html
+    assert 'class="capture-view"' not in html  # nothing captured, nothing offered
 
 
 def test_a_missing_record_is_a_404(ds: Any) -> None:
