@@ -65,10 +65,11 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def spreadsheet_safe_sql(column: str) -> str:
     """:func:`spreadsheet_safe` in SQL, over the value of the expression ``column``."""
+    # unicode() first: one code point read, and most cells end the test there (a number it
+    # reads as its text, so typeof() keeps -1 as it is)
     return (
-        f"CASE WHEN typeof({column}) = 'text' AND substr({column}, 1, 1) IN "
-        f"('=', '+', '-', '@', char(9), char(13), char(39)) THEN char(39) || {column} "
-        f"ELSE {column} END"
+        f"CASE WHEN unicode({column}) IN (61, 43, 45, 64, 9, 13, 39) "
+        f"AND typeof({column}) = 'text' THEN char(39) || {column} ELSE {column} END"
     )
 
 
@@ -93,9 +94,31 @@ def write_safe_csv_tuples(
     :func:`spreadsheet_safe_sql`: the fast path, no Python work per value) as CSV (or TSV)."""
     writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(fields)
+    if len(fields) == 1:  # the csv module's own rule for a row of one empty cell
+        n = 0
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+        return n
+    return _write_csv_lines(rows, out, delimiter)
+
+
+def _write_csv_lines(rows: Iterable[Sequence[Any]], out: IO[str], delimiter: str) -> int:
+    # What csv.writer writes (QUOTE_MINIMAL, doubled quotes, CRLF), a third faster: a cell is
+    # quoted when it holds the delimiter, a quote or a line break; None is empty.
+    def cell(value: Any) -> str:
+        if value.__class__ is str:
+            if '"' in value:
+                return '"' + value.replace('"', '""') + '"'
+            if delimiter in value or "\n" in value or "\r" in value:
+                return '"' + value + '"'
+            return value  # type: ignore[no-any-return]
+        return "" if value is None else str(value)
+
+    write, join = out.write, delimiter.join
     n = 0
     for row in rows:
-        writer.writerow(row)
+        write(join(map(cell, row)) + "\r\n")
         n += 1
     return n
 

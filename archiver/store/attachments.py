@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
 
-from archiver.extract.attachments import file_name
 from archiver.records import FileCapture
 from archiver.records.attachments import AttachmentText
 from archiver.store.db import ArchiveDB, utc_now
@@ -41,6 +40,9 @@ _RECORD_SQL = f"""
 
 def text_row(url: str, text: AttachmentText, sha256: str | None, at: str) -> dict[str, Any]:
     """The ``attachment_texts`` row of ``text``, read from the file at ``url``."""
+    # here, not at the top: the extractors (lxml, readers) are no cost of reading an archive
+    from archiver.extract.attachments import file_name
+
     row: dict[str, Any] = {"url": url, "file_name": file_name(url)}
     for column, value in text.as_dict().items():
         row[column] = _json(value) if column in ("warnings", "provenance") else value
