@@ -42,8 +42,9 @@ class Linked:
     url: str
     title: str | None = None
     published: str | None = None
-    row_url: str | None = None  # its record page, when the archive holds it
+    archived: bool = False  # whether the archive holds it (then it has a record page)
     note: str = ""  # how it is cited, its status
+    row_url: str | None = None  # its record page, when archived
 
 
 @dataclass
@@ -101,7 +102,7 @@ async def record_context(
     if page is None:
         return {"archiver_record": None, "archiver_readable": readable_time}
     for linked in (*page.cites, *page.cited_by):
-        if linked.row_url is not None:
+        if linked.archived:
             linked.row_url = _row_url(datasette, database.name, linked.url)
     row_url = _row_url(datasette, database.name, url)
     for entry in page.versions:
@@ -158,7 +159,7 @@ def _as_version(record: dict[str, Any], version: dict[str, Any]) -> dict[str, An
     shown = {**record, "version": version["version"]}
     for name in (*VERSIONED_COLUMNS, *_VERSION_CAPTURE):
         value = version.get(name)
-        shown[name] = json.loads(value) if BY_NAME.get(name) and _is_json(name) and value else value
+        shown[name] = json.loads(value) if value and _is_json(name) else value
     # what a version does not keep is not shown as if it were that version's
     for name in ("body_html", "provenance", "parse_warnings", "http_status", "etag"):
         shown[name] = None
@@ -214,7 +215,7 @@ def _linked(store: Archive, url: str, note: str) -> Linked:
     notes = [note] if note else []
     if kind == "brief" and status and status != "live":
         notes.append(f"{status}")
-    return Linked(url, title, published, row_url=url, note=", ".join(notes))
+    return Linked(url, title, published, archived=True, note=", ".join(notes))
 
 
 def _version_list(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
