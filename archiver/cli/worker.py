@@ -7,19 +7,16 @@ import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from scrapy import Spider
 
 from archiver.cli.errors import EXIT_FAILED, EXIT_OK, fail
 from archiver.cli.options import PathType
 from archiver.sites import SiteProfile
 
-#: ``archiver crawl`` settings that are the writer's own: kept from its command line when it
-#: resumes a crawl whose other settings Redis holds.
-_WRITER_OWN = ("LOG_FILE", "LOG_FILE_APPEND", "LOG_ENABLED", "EXTENSIONS", "ARCHIVER_SITES_DIR")
-
+if TYPE_CHECKING:
+    from scrapy import Spider
 
 def redis_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A Redis URL: ``redis://``, ``rediss://`` or ``unix://``."""
@@ -61,6 +58,7 @@ def writer(url: str, profiles: Mapping[str, SiteProfile]) -> Callable[..., int |
 
         from archiver.crawl.run import run_crawl
         from archiver.distributed.run import (
+            LOCAL_SETTINGS,
             CrawlConfig,
             DistributedError,
             prepare,
@@ -74,19 +72,19 @@ def writer(url: str, profiles: Mapping[str, SiteProfile]) -> Callable[..., int |
             list(sites), list(start_urls), dict(profiles), shared_settings(overrides)
         )
         try:
-            fresh = prepare(url, db, config)
-            if not fresh:  # the crawl Redis holds goes on as it was started
-                config = wait_for_crawl(url, None, timeout=0)
-                own = {k: v for k, v in overrides.items() if k in _WRITER_OWN}
-                overrides = {**config.settings, **own}
+            seed = prepare(url, db, config)
+            # this crawl, or the one Redis holds, which goes on as it was started
+            config = wait_for_crawl(url, None, timeout=0)
         except (DistributedError, redis.RedisError) as exc:
             fail(f"{url}: {exc}", EXIT_FAILED)
+        own = {k: v for k, v in overrides.items() if k in LOCAL_SETTINGS}
+        overrides = {**config.settings, **own}
         return run_crawl(
             distributed(spider),
             db,
             sites=config.sites,
             start_urls=config.start_urls,
-            overrides={**overrides, **writer_settings(url, seed=fresh)},
+            overrides={**overrides, **writer_settings(url, seed=seed)},
             log_level=log_level,
         )
 

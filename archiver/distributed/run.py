@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 #: Settings that are each machine's own, never handed to the workers.
 LOCAL_SETTINGS = frozenset(
-    "LOG_FILE LOG_FILE_APPEND LOG_LEVEL EXTENSIONS ARCHIVER_DB ARCHIVER_SITES_DIR "
+    "LOG_FILE LOG_FILE_APPEND LOG_LEVEL LOG_ENABLED EXTENSIONS ARCHIVER_DB ARCHIVER_SITES_DIR "
     "ARCHIVER_WARC_DIR ARCHIVER_WORKER_NAME".split()
 )
 
@@ -80,8 +80,8 @@ def process_settings(
 
 
 def prepare(url: str, db: Path, config: CrawlConfig, namespace: str | None = None) -> bool:
-    """Make Redis ready for the writer of a crawl into ``db``: True for a fresh crawl (to
-    seed), False when the crawl into ``db`` it holds is resumed. Raises
+    """Make Redis ready for the writer of a crawl into ``db``, fresh or resumed (the crawl
+    into ``db`` Redis holds goes on); whether the writer is to seed the frontier. Raises
     :class:`DistributedError` when Redis holds a running crawl into another archive."""
     server = connect(url)
     keys = Keys(namespace or default.ARCHIVER_REDIS_NAMESPACE)
@@ -95,7 +95,7 @@ def prepare(url: str, db: Path, config: CrawlConfig, namespace: str | None = Non
                 "another Redis database"
             )
         logger.warning("resuming the crawl that Redis holds (its own sites and settings)")
-        return False
+        return meta.get("seeded") != b"1"  # died while seeding: seed again
     clear(server, keys)
     pages = known.publish(server, keys, db)
     logger.info("published what the archive holds: %d page(s)", pages)

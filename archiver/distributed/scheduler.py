@@ -24,6 +24,7 @@ import socket
 import uuid
 from typing import Any, Self
 
+import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
@@ -103,8 +104,14 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return scheduler
 
     def _worker_idle(self) -> None:
-        """A worker with nothing to do waits for more, until the writer ends the crawl."""
-        if self.server.hget(self.keys.meta, "state") == b"running":
+        """A worker with nothing to do waits for more, until the writer ends the crawl (or
+        Redis is gone: its leases expire there, if it comes back)."""
+        try:
+            running = self.server.hget(self.keys.meta, "state") == b"running"
+        except redis.RedisError as exc:
+            logger.error("lost the crawl's Redis (%s): this worker stops", exc)
+            return
+        if running:
             raise DontCloseSpider
 
     def open(self, spider: Spider) -> None:
@@ -136,7 +143,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         """Persist: the frontier outlives every process. Publish the last stats."""
         if self._poll is not None and self._poll.running:
             self._poll.stop()
-        self.publish_stats()
+        try:
+            self.publish_stats()
+        except redis.RedisError as exc:
+            logger.warning("cannot reach the crawl's Redis: %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = self.df.fingerprint(request)
@@ -149,7 +159,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return True
 
     def next_request(self) -> Request | None:
-        request: Request | None = self.queue.pop()
+        try:
+            request: Request | None = self.queue.pop()
+        except redis.RedisError as exc:
+            logger.warning("cannot reach the crawl's Redis: %s", exc)
+            return None
         if request is not None:
             self.held.add(request.meta[LEASE_META])
             if self.stats:
@@ -157,7 +171,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return request
 
     def has_pending_requests(self) -> bool:
-        return int(self.server.zcard(self.keys.pending)) > 0
+        try:
+            return int(self.server.zcard(self.keys.pending)) > 0
+        except redis.RedisError:
+            return False
 
     def done(self, request: Request) -> None:
         """Acknowledge the lease ``request`` was taken under, if any."""
@@ -175,8 +192,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             slot.nextcall.schedule()  # the engine otherwise looks every 5 s when idle
         self._ticks += 1
         if self._ticks % PUBLISH_TICKS == 0:
-            self.queue.renew(sorted(self.held))
-            self.publish_stats()
+            try:
+                self.queue.renew(sorted(self.held))
+                self.publish_stats()
+            except redis.RedisError as exc:
+                logger.warning("cannot reach the crawl's Redis: %s", exc)
 
     def publish_stats(self) -> None:
         """This process's stats, for the writer to sum into the run's counts."""

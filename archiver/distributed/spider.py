@@ -2,8 +2,9 @@
 
 :func:`distributed` makes, of the news spider class, one whose incremental state comes from
 :class:`~.known.RedisIndex` and whose ``start()`` seeds the shared frontier only in the writer
-of a fresh crawl (``ARCHIVER_REDIS_SEED``): a worker, or a writer resuming a crawl, takes its
-work from the frontier alone.
+of a fresh crawl (``ARCHIVER_REDIS_SEED``; again after a restart if it died before every
+seed was queued: the queued ones are duplicates then): a worker, or a writer resuming a
+seeded crawl, takes its work from the frontier alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Self
 
+import redis
 import scrapy
 from scrapy.crawler import Crawler
 
@@ -44,14 +46,22 @@ class DistributedSpider(scrapy.Spider):
                 self.incremental.close()
             self.incremental = shared
             self.seeded = True
+            server, keys = shared_server(self.crawler)
+            server.hset(keys.meta, "seeded", "1")  # a writer restarted from now on seeds no more
+
+
+def shared_server(crawler: Crawler) -> tuple[redis.Redis, Keys]:
+    """The crawl's Redis server and keys."""
+    settings = crawler.settings
+    keys = Keys(settings.get("ARCHIVER_REDIS_NAMESPACE", default.ARCHIVER_REDIS_NAMESPACE))
+    return connect(settings.get("ARCHIVER_REDIS_URL")), keys
 
 
 def shared_incremental(crawler: Crawler) -> Incremental:
     """The incremental rules over what the writer published of its archive."""
     settings = crawler.settings
-    keys = Keys(settings.get("ARCHIVER_REDIS_NAMESPACE", default.ARCHIVER_REDIS_NAMESPACE))
     return Incremental(
-        RedisIndex(connect(settings.get("ARCHIVER_REDIS_URL")), keys),
+        RedisIndex(*shared_server(crawler)),
         full=settings.getbool("ARCHIVER_FULL", default.ARCHIVER_FULL),
         known_run=settings.getint("ARCHIVER_KNOWN_RUN", default.ARCHIVER_KNOWN_RUN),
     )

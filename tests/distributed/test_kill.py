@@ -78,6 +78,42 @@ def captures(db: Path) -> list[tuple[str, str, int, str]]:
         ).fetchall()
 
 
+def crawl_with_kills(
+    world: World,
+    url: str,
+    folder: Path,
+    writer_args: list[str],
+    web: MockWeb,
+    workers: list[subprocess.Popen[bytes]],
+    writer: subprocess.Popen[bytes],
+    expected_code: int,
+) -> None:
+    """Kill worker a (``workers[0]``) and the writer mid-crawl, restart the writer, let the
+    crawl end."""
+    db = folder / "archive.db"
+    wait_for("some records", lambda: stored(db, "SELECT count(*) FROM documents") >= 8)
+
+    # every site stops answering: every process holds requests in flight, none is writing
+    hosts = list(world._pages) + list(world._apps)
+    for host in hosts:
+        world.hold(host)
+    server = redis.Redis.from_url(url)
+    wait_for("leased requests", lambda: server.zcard("archiver:frontier:leased") >= 3)
+    time.sleep(1)
+    workers[0].send_signal(signal.SIGKILL)
+    writer.send_signal(signal.SIGKILL)
+    workers[0].wait(timeout=10)
+    writer.wait(timeout=10)
+    assert stored(db, "SELECT count(*) FROM crawl_runs WHERE outcome = 'running'") == 1
+
+    writer = start(web, writer_args, folder, "writer-again")
+    workers.append(writer)  # stopped by the test if it fails
+    time.sleep(2)
+    world.release()
+    assert writer.wait(timeout=240) == expected_code, (folder / "writer-again.err").read_text()
+    assert workers[1].wait(timeout=60) == 0, (folder / "b.err").read_text()[-3000:]
+
+
 def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path: Path) -> None:
     world = family_world()
     urls = [arg for url in start_urls(world) for arg in ("--start-url", url)]
@@ -99,26 +135,15 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
             for name in ("a", "b")
         ]  # fmt: skip
         writer = start(web, writer_args, folder, "writer")
-        wait_for("some records", lambda: stored(db, "SELECT count(*) FROM documents") >= 8)
-
-        # every site stops answering: every process holds requests in flight, none is writing
-        hosts = list(world._pages) + list(world._apps)
-        for host in hosts:
-            world.hold(host)
-        server = redis.Redis.from_url(url)
-        wait_for("leased requests", lambda: server.zcard("archiver:frontier:leased") >= 3)
-        time.sleep(1)
-        workers[0].send_signal(signal.SIGKILL)
-        writer.send_signal(signal.SIGKILL)
-        workers[0].wait(timeout=10)
-        writer.wait(timeout=10)
-        assert stored(db, "SELECT count(*) FROM crawl_runs WHERE outcome = 'running'") == 1
-
-        writer = start(web, writer_args, folder, "writer-again")
-        time.sleep(2)
-        world.release()
-        assert writer.wait(timeout=240) == one.returncode, (folder / "writer-again.err").read_text()
-        assert workers[1].wait(timeout=60) == 0, (folder / "b.err").read_text()[-3000:]
+        processes = [*workers, writer]
+        try:
+            code = one.returncode
+            crawl_with_kills(world, url, folder, writer_args, web, processes, writer, code)
+        finally:
+            for proc in processes:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
 
     # the archive is the one-process crawl's: same URLs, same bytes, each once
     got = documents(db)
@@ -147,13 +172,14 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
             payload = record.raw_stream.read()
             assert hashlib.sha256(payload).hexdigest() == payload_sha256, page_url
 
-    # the records export as the one-process crawl's do (but for when they were fetched)
+    # the records export as the one-process crawl's do, but for when they were fetched and
+    # the order of their sections (the order the lists listing a page were read in)
     def comparable(records: list[dict[str, Any]]) -> dict[str, str]:
         skip = {"fetched_at", "first_seen_at", "changed_at", "checked_at", "run_id",
-                "warc_file", "warc_offset", "archived_at_fetch"}  # fmt: skip
-        return {
-            r["url"]: json.dumps({k: v for k, v in r.items() if k not in skip}, sort_keys=True)
-            for r in records
-        }
+                "warc_file", "warc_offset"}  # fmt: skip
+        kept = [{k: v for k, v in r.items() if k not in skip} for r in records]
+        for r in kept:
+            r["sections"] = sorted(r["sections"]) if r.get("sections") else r.get("sections")
+        return {r["url"]: json.dumps(r, sort_keys=True) for r in kept}
 
     assert comparable(export({}, db)) == comparable(export({}, reference))
