@@ -36,7 +36,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 
 from archiver.crawl import settings as default
-from archiver.crawl.faults import LocalFault, local_fault, stop_crawl
+from archiver.crawl.faults import LocalFault, local_fault, stop_crawl, stopped_by_fault
 from archiver.crawl.settings import warc_dir
 from archiver.webarchive.cdxj import update_index
 from archiver.webarchive.warc import CaptureRef, WarcWriter
@@ -143,6 +143,8 @@ class WarcCaptureMiddleware:
             self.writer.close()
         except OSError as exc:  # the last record cannot be flushed: its tail is cut, as on a kill
             self._stopped(exc)
+        if self.fault is not None or (self.crawler and stopped_by_fault(self.crawler)):
+            return  # a full disk, said once already: the next crawl brings the index up to date
         try:  # warc/index.cdxj covers every WARC file, this crawl's included
             update_index(self.writer.folder)
         except OSError as exc:
