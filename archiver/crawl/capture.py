@@ -10,6 +10,12 @@ sees each response first, exactly as the download handler produced it:
   gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.webarchive.warc`);
 - robots.txt and the web archive's API replies are ordinary downloads through this chain.
 
+The writing itself (warcio's records, gzip, digests, the file) happens on a thread of its
+own, one exchange after the other, so the reactor goes on downloading and parsing meanwhile;
+the response goes on once its records are written and flushed, so every capture a record
+names is on disk before the record is stored. At the spider's close the writer finishes what
+is queued, then closes its file.
+
 ``process_request`` runs last, just before the download, and marks the request; a response
 without the mark never went over the network (an HTTP-cache hit, or one made up by another
 middleware) and is not written. Likewise an exception raised before the download (robots.txt
@@ -24,9 +30,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
@@ -34,6 +41,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from archiver.crawl import settings as default
 from archiver.crawl.faults import LocalFault, local_fault, stop_crawl, stopped_by_fault
@@ -46,6 +58,9 @@ logger = logging.getLogger(__name__)
 #: ``request.meta`` / ``response.meta`` key of the response's :class:`CaptureRef`.
 CAPTURE_META = "warc_capture"
 _SENT_META = "_warc_sent"  # set by process_request: this request reached the downloader
+#: ``response.meta`` key of the body the capture's ``payload_sha256`` is the digest of: a
+#: callback whose body is still that very object (not decoded since) need not hash it again
+CAPTURED_BODY_META = "_warc_captured_body"
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -63,6 +78,8 @@ class WarcCaptureMiddleware:
         #: the local fault that stopped writing (a full disk): nothing is written after it, so
         #: a file never holds a record after a cut-off one
         self.fault: LocalFault | None = None
+        self._thread: ThreadPool | None = None  # the writer's thread, started on first use
+        self._write_error: OSError | None = None  # the first error the thread met
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -81,7 +98,7 @@ class WarcCaptureMiddleware:
     def process_request(self, request: Request) -> None:
         request.meta[_SENT_META] = True
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if not request.meta.pop(_SENT_META, False):
             return response
         # The handler measures download_latency from sending the request to the response
@@ -89,18 +106,42 @@ class WarcCaptureMiddleware:
         # process_request would be too early: it precedes the download-delay wait.
         now = datetime.now(UTC)
         sent = now - timedelta(seconds=float(request.meta.get("download_latency") or 0))
-        request.meta[CAPTURE_META] = self._write(request, response, sent)
+        request.meta[CAPTURE_META] = await self._write(request, response, sent)
+        request.meta[CAPTURED_BODY_META] = response.body
         return response
 
-    def _write(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
+    async def _write(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
         """Write the exchange; a full disk (any local fault) stops the crawl, and this request
         fails with the fault rather than go on uncaptured."""
         if self.fault is not None:
             raise self.fault
         try:
-            return self._write_exchange(request, response, sent)
+            ref: CaptureRef = await maybe_deferred_to_future(
+                self._in_writer(self._write_exchange, request, response, sent)
+            )
         except OSError as exc:
             raise self._stopped(exc) from None
+        return ref
+
+    def _in_writer(self, write: Callable[..., Any], *args: Any) -> Deferred[Any]:
+        """Run ``write(*args)`` on the writer's thread, after what is queued there."""
+        from twisted.internet import reactor  # the one Scrapy installed: not at import
+
+        if self._thread is None:
+            self._thread = ThreadPool(1, 1, "warc-writer")
+            self._thread.start()
+        return deferToThreadPool(reactor, self._thread, self._guarded, write, *args)
+
+    def _guarded(self, write: Callable[..., Any], *args: Any) -> Any:
+        # On the writer's thread: after a failed write nothing more is written (the fault
+        # itself is handled on the reactor's thread, where the crawl can be stopped).
+        if self._write_error is not None:
+            raise self._write_error
+        try:
+            return write(*args)
+        except OSError as exc:
+            self._write_error = exc
+            raise
 
     def _stopped(self, exc: OSError) -> LocalFault:
         """``exc`` as the local fault that stops the crawl (or ``exc`` itself if it is none)."""
@@ -131,14 +172,24 @@ class WarcCaptureMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         # A retry copies meta: drop the previous try's capture so it is not taken for this one.
         request.meta.pop(CAPTURE_META, None)
+        request.meta.pop(CAPTURED_BODY_META, None)
         if request.meta.pop(_SENT_META, False) and self.fault is None:
             reason = f"{type(exception).__name__}: {exception}".strip()
-            try:
-                self.writer.write_failure(request.url, reason, datetime.now(UTC))
-            except OSError as exc:
-                self._stopped(exc)
+            written = self._in_writer(
+                self.writer.write_failure, request.url, reason, datetime.now(UTC)
+            )
+            written.addErrback(self._failure_not_written)
+
+    def _failure_not_written(self, failure: Failure) -> None:
+        failure.trap(OSError)
+        self._stopped(failure.value)
 
     def spider_closed(self) -> None:
+        if self._thread is not None:
+            self._thread.stop()  # the queued writes are done first
+            self._thread = None
+        if self._write_error is not None:
+            self._stopped(self._write_error)  # said once: the crawl is stopping
         try:
             self.writer.close()
         except OSError as exc:  # the last record cannot be flushed: its tail is cut, as on a kill

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from scrapy.http import Response
 
-from archiver.crawl.capture import CAPTURE_META
+from archiver.crawl.capture import CAPTURE_META, CAPTURED_BODY_META
 from archiver.extract import AUTO, decode_html, extract_document, is_challenge_page
 from archiver.records import Brief, Capture, FileCapture, Kind, News
 from archiver.store import utc_now
@@ -43,7 +43,7 @@ def record_from_response(
     doc.capture = Capture(
         fetched_at=fetch_time(ref),
         http_status=response.status,
-        sha256=hashlib.sha256(response.body).hexdigest(),
+        sha256=body_sha256(response, ref),
         content_type=content_type,
         etag=header(response, b"ETag"),
         last_modified=header(response, b"Last-Modified"),
@@ -60,7 +60,7 @@ def file_from_response(response: Response, news_url: str, file_url: str) -> File
     return FileCapture(
         url=file_url,
         news_url=news_url,
-        sha256=hashlib.sha256(response.body).hexdigest(),
+        sha256=body_sha256(response, ref),
         size=len(response.body),
         content_type=header(response, b"Content-Type"),
         fetched_at=fetch_time(ref),
@@ -87,6 +87,14 @@ def capture_ref(response: Response) -> CaptureRef | None:
     """Where the WARC capture middleware wrote the response, if it did."""
     ref = response.meta.get(CAPTURE_META)
     return ref if isinstance(ref, CaptureRef) else None
+
+
+def body_sha256(response: Response, ref: CaptureRef | None) -> str:
+    """The sha256 of the body: the capture's payload digest when the body is what was
+    captured (not decoded since), else computed."""
+    if ref is not None and response.meta.get(CAPTURED_BODY_META) is response.body:
+        return ref.payload_sha256
+    return hashlib.sha256(response.body).hexdigest()
 
 
 def fetch_time(ref: CaptureRef | None) -> str:

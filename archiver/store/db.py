@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -93,6 +94,12 @@ class ArchiveDB:
 
     def __init__(self, db: Database):
         self.db = db
+        # batched commits (:meth:`batch_commits`): off until asked for
+        self._batch_records = 0
+        self._batch_seconds = 0.0
+        self._pending = 0  # writes done in the open batch
+        self._batch_started = 0.0
+        self._depth = 0  # nesting of _write
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False) -> Self:
@@ -194,9 +201,13 @@ class ArchiveDB:
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode a commit then needs no fsync (a checkpoint does): a power cut may lose
+        # the last transactions, never corrupt the file or half-write one.
+        self.db.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
-        """Close the underlying connection."""
+        """Commit what a batch holds (:meth:`batch_commits`), close the connection."""
+        self.commit_pending()
         self.db.close()
 
     def __enter__(self) -> Self:
@@ -207,25 +218,89 @@ class ArchiveDB:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def batch_commits(self, records: int, seconds: float) -> None:
+        """Commit the writes (each a whole record, :meth:`_write`) in batches: after
+        ``records`` of them, or once the batch is ``seconds`` old, and at :meth:`close`.
+
+        A crawl writes hundreds of small records a second: one commit each is most of the
+        cost of storing them. A process killed with a batch open loses that batch, whole
+        records only (the next crawl fetches them again). Call :meth:`commit_pending` from a
+        timer to bound how long a batch stays open when no write comes.
+        """
+        self._batch_records = max(1, records)
+        self._batch_seconds = seconds
+
+    def end_batches(self) -> None:
+        """Commit the open batch and go back to one commit per write. A batch that cannot be
+        committed (a full disk) is rolled back, lost as a kill would lose it, and the error
+        raised."""
+        self._batch_records = 0
+        try:
+            self.commit_pending()
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.rollback()
+            self._pending = 0
+            raise
+
+    def commit_pending(self) -> None:
+        """Commit the open batch, if any."""
+        conn = self.db.conn
+        if self._pending and self._depth == 0 and conn.in_transaction:
+            conn.commit()
+        self._pending = 0
+
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction, taking the write lock at once (``BEGIN IMMEDIATE``).
 
         A deferred transaction that reads first can fail on its first write without waiting
         for a concurrent writer; an immediate one waits (the connection's busy timeout).
-        Nested use joins the open transaction.
+        Nested use joins the open transaction. With :meth:`batch_commits`, each outermost
+        write is a savepoint inside the batch's transaction: a write that fails undoes itself
+        alone, and the batch is committed when it is full or old enough.
         """
         conn = self.db.conn
-        if conn.in_transaction:
-            yield
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if not self._batch_records:
+            if conn.in_transaction:  # joins a transaction the caller opened
+                yield
+                return
+            self._depth = 1
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                raise
+            finally:
+                self._depth = 0
+            conn.commit()
+            return
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")
+            self._pending, self._batch_started = 0, time.monotonic()
+        conn.execute("SAVEPOINT record")
+        self._depth = 1
         try:
             yield
         except BaseException:
-            conn.rollback()
+            conn.execute("ROLLBACK TO record")
+            conn.execute("RELEASE record")
             raise
-        conn.commit()
+        finally:
+            self._depth = 0
+        conn.execute("RELEASE record")
+        self._pending += 1
+        due = time.monotonic() - self._batch_started >= self._batch_seconds
+        if self._pending >= self._batch_records or due:
+            self.commit_pending()
 
     def _upsert(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> None:
         # Plain SQL rather than sqlite-utils' upsert, which probes the database for ON CONFLICT

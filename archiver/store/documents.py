@@ -246,8 +246,10 @@ class Documents(ArchiveDB):
         return list(self.db.table(VERSIONS).rows_where("url = ?", [url], order_by="version"))
 
     def _row(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.table(DOCUMENTS).rows_where("url = ?", [url]))
-        return rows[0] if rows else None
+        # one indexed lookup, without sqlite-utils' table machinery: it runs for every record
+        cursor = self.db.conn.execute(f"SELECT * FROM {DOCUMENTS} WHERE url = ?", [url])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
 
     def _citations(self, news_url: str) -> list[tuple[str, str]]:
         return [
