@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from archiver.crawl import settings
+from archiver.crawl.commits import BatchCommits
 from archiver.crawl.faults import (
     CLOSE_REASON,
     LOCAL_FAULT,
@@ -90,6 +91,7 @@ class ArchivePipeline:
             logger.error("%s", exc)
             raise CloseSpider("locked") from None
         self.archive = Archive.open(self.db_path, create=True)
+        self.commits = BatchCommits(self.crawler, self.archive, self.db_path)
         start_urls = getattr(self.crawler.spider, "start_urls", [])
         self.run_id = self._start_run(start_urls)
         self._stats.set_value("archiver/run_id", self.run_id)
@@ -205,6 +207,8 @@ class ArchivePipeline:
     def spider_closed(self, spider: object, reason: str) -> None:
         """Close the run: ``ok``, ``partial`` (some pages failed) or ``failed``; then the lock."""
         try:
+            if self.archive is not None:
+                self.commits.stop()
             if self.archive is not None and self.run_id is not None:
                 self._finish_run(reason)
         finally:
