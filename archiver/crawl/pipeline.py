@@ -40,7 +40,6 @@ from archiver.records import (
     Withdrawal,
 )
 from archiver.store import Archive, RefusedCopy, utc_now
-from archiver.store.failures import Change
 from archiver.store.lock import RESERVE_BYTES, CrawlLock, LockedError
 
 logger = logging.getLogger(__name__)
@@ -134,18 +133,15 @@ class ArchivePipeline:
             self.archive.mark_checked(item.url, item.at)
             self.counts["not_modified"] += 1
         elif isinstance(item, Withdrawal):
-            if self.archive.mark_withdrawn(item.url, item.at):
+            assert self.run_id is not None
+            if self.archive.mark_withdrawn_in_run(item.url, item.at, self.run_id):
                 self.counts["withdrawn"] += 1
-                self._note(item.url, "withdrawn", self.archive.kind_of(item.url))
         elif isinstance(item, FileCapture):
             self.archive.save_attachment(item)  # the file and its text, together
             self.counts["files"] += 1
         elif isinstance(item, Document):
-            outcome = self.archive.save_document(item, run_id=self.run_id)
-            if outcome in ("new", "updated"):
-                archived = isinstance(item, Brief) and item.status == "archived"
-                change: Change = "new" if outcome == "new" else "changed"
-                self._note(item.url, "recovered" if archived else change, item.kind)
+            assert self.run_id is not None
+            outcome = self.archive.save_document_of_run(item, self.run_id)  # noted as the run's
             if isinstance(item, News):
                 self.counts[f"news_{outcome}"] += 1
             elif isinstance(item, Brief):
@@ -199,10 +195,6 @@ class ArchivePipeline:
             return
         if known and kind != "file":
             self.known_failures += 1
-
-    def _note(self, url: str, change: Change, kind: str) -> None:
-        assert self.archive is not None and self.run_id is not None
-        self.archive.note_change(self.run_id, url, change, kind)
 
     def spider_closed(self, spider: object, reason: str) -> None:
         """Close the run: ``ok``, ``partial`` (some pages failed) or ``failed``; then the lock."""

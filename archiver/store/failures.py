@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from archiver.records import Brief, Document
 from archiver.store.db import ArchiveDB
+from archiver.store.documents import SaveOutcome
 from archiver.store.tables import DOCUMENTS, FAILURES, RUN_CHANGES
 
 Change = Literal[
@@ -47,6 +49,31 @@ def reason_kind(reason: str) -> str:
 
 class Failures(ArchiveDB):
     """The ``failures`` and ``run_changes`` tables."""
+
+    if TYPE_CHECKING:  # of :class:`~archiver.store.documents.Documents`, beside it in Archive
+
+        def save_document(self, doc: Document, *, run_id: int | None = None) -> SaveOutcome: ...
+        def mark_withdrawn(self, url: str, at: str) -> bool: ...
+
+    def save_document_of_run(self, doc: Document, run_id: int) -> SaveOutcome:
+        """:meth:`save_document`, and what run ``run_id`` notes of it (new, changed, recovered
+        from the web archive), in one transaction. Returns the outcome of the save."""
+        with self._write():
+            outcome = self.save_document(doc, run_id=run_id)
+            if outcome in ("new", "updated"):
+                change: Change = "new" if outcome == "new" else "changed"
+                if isinstance(doc, Brief) and doc.status == "archived":
+                    change = "recovered"
+                self.note_change(run_id, doc.url, change, doc.kind)
+        return outcome
+
+    def mark_withdrawn_in_run(self, url: str, at: str, run_id: int) -> bool:
+        """:meth:`mark_withdrawn`, noted as run ``run_id``'s, in one transaction."""
+        with self._write():
+            withdrawn = self.mark_withdrawn(url, at)
+            if withdrawn:
+                self.note_change(run_id, url, "withdrawn", self.kind_of(url))
+        return withdrawn
 
     def record_failure(self, run_id: int, url: str, kind: str, reason: str, at: str) -> bool:
         """Keep that ``url`` failed in run ``run_id`` for ``reason``; True when the failure is

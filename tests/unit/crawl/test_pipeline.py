@@ -179,7 +179,7 @@ def test_a_full_disk_stops_the_crawl_and_the_run_still_closes(tmp_path: Path) ->
         def __getattr__(self, name: str) -> object:
             return getattr(real, name)
 
-        def save_document(self, *args: object, **kwargs: object) -> None:
+        def save_document_of_run(self, *args: object, **kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
         def finish_run(self, *args: object) -> None:
