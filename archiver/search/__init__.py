@@ -9,16 +9,20 @@ SQLite's word tokenizers do not segment Chinese, so the index works on character
 * A term of one or two characters selects the rows holding a trigram that *starts with* it: a
   range scan of the index's dictionary through the ``fts5vocab`` table ``documents_search_terms``
   (the padding makes this exact, even at the end of a title).
+* A term of one or two characters whose dictionary entries outnumber a quarter of the
+  records (``的``, ``党``) offers no candidates: checking every record is cheaper.
 * Every candidate is then checked against the real text with ``instr``, so a search returns
   exactly what a substring scan returns. Matching ignores the case of ASCII letters only (the
-  rule of SQLite's ``lower()``); a term never spans the title and the body.
+  rule of SQLite's ``lower()``); a term never spans the title and the body. Occurrences are
+  counted, for the ranking, only in the rows whose score can still reach the page asked for
+  (:mod:`~archiver.search.compiler`).
 
 Triggers on ``documents`` keep the index in step with inserts, updates and deletes. The index,
 its dictionary and its triggers are part of the archive's schema (:mod:`archiver.store.fts`);
 this package only reads them. The user's query is parsed into an AST
-(:mod:`~archiver.search.query`) and compiled to SQL (:mod:`~archiver.search.engine`): user
-text is only ever a bound parameter, never FTS5 query syntax. Snippets are cut and marked in
-:mod:`~archiver.search.snippets`.
+(:mod:`~archiver.search.query`) and compiled to SQL (:mod:`~archiver.search.compiler`, run by
+:mod:`~archiver.search.engine`): user text is only ever a bound parameter, never FTS5 query
+syntax. Snippets are cut and marked in :mod:`~archiver.search.snippets`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from archiver.search.engine import _ranked, _sources
+from archiver.search.engine import _sources, count_matches
 from archiver.search.query import Query, parse_query
 from archiver.store import Filters
 
@@ -19,7 +19,8 @@ def count_hits(db: Database, query: Query | str, filters: Filters | None = None)
     Raises :class:`~archiver.search.QueryError` for a bad query text."""
     if isinstance(query, str):
         query = parse_query(query)
+    # whether each needle is there decides a match: no occurrences counted, nothing ranked
     return sum(
-        len(_ranked(db, query, source, source_filters, None, True))
+        count_matches(db, query, source, source_filters)
         for source, source_filters in _sources(filters or Filters())
     )

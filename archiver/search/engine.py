@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.search.query import And, Node, Not, Query, Term, parse_query
+from archiver.search.compiler import Compiler, Source, prefix_upper_bound
+from archiver.search.query import Query, Term, parse_query
 from archiver.search.snippets import Snippet, make_snippet
 from archiver.store import Filters
 from archiver.store.attachment_index import BODY_SQL, TITLE_SQL
@@ -27,9 +28,6 @@ from archiver.store.tables import (
     INDEX,
     TERMS,
 )
-
-_TITLE_WEIGHT = 3.0  # a title hit outranks any number of body hits of the same term
-_K1 = 1.2  # BM25's term-frequency saturation
 
 
 @dataclass(frozen=True)
@@ -65,26 +63,14 @@ class Hit:
         }
 
 
-@dataclass(frozen=True)
-class _Source:
-    """What one index searches: its rows in SQL (alias ``d`` is always the page, whose columns
-    the filters name), its title and body text, and the hit's columns."""
+_Source = Source  # the name callers of the older API know
 
-    kind: str | None  # the kind of its hits; None: the records' own
-    rows: str  # FROM …
-    rowid: str
-    title: str  # SQL of the text a ``title:`` term is looked for in
-    body: str
-    index: str
-    terms: str
-    hit_columns: str  # rowid, url, kind, title, published, department, source, body, page, …
-
-
-_RECORDS = _Source(
+_RECORDS = Source(
     None, f"{DOCUMENTS} d", "d.rowid", "d.title", "d.body", INDEX, TERMS,
     "d.rowid, d.url, d.kind, d.title, d.published, d.department, d.source, d.body, NULL, NULL",
+    f"{DOCUMENTS} d", "d.url",
 )  # fmt: skip
-_ATTACHMENTS = _Source(
+_ATTACHMENTS = Source(
     "attachment",
     f"{ATTACHMENT_TEXTS} t JOIN {FILES} f ON f.url = t.url "
     f"LEFT JOIN {DOCUMENTS} d ON d.url = f.news_url",
@@ -92,6 +78,7 @@ _ATTACHMENTS = _Source(
     ATTACHMENT_INDEX, ATTACHMENT_TERMS,
     "t.rowid, t.url, 'attachment', coalesce(t.title, t.file_name), d.published, d.department, "
     "d.source, t.text, f.news_url, d.title",
+    f"{ATTACHMENT_TEXTS} t", "t.url",
 )  # fmt: skip
 
 
@@ -150,42 +137,87 @@ def _page_filters(filters: Filters) -> Filters:
 def _ranked(
     db: Database,
     query: Query,
-    source: _Source,
+    source: Source,
     filters: Filters,
     limit: int | None,
     use_index: bool,
 ) -> list[tuple[int, float, str | None, str]]:
-    """``(rowid, score, published, url)`` of the best matches in one source."""
-    compiled = _Compiler(query, source)
-    features, feature_params = compiled.features()
-    candidates = compiled.candidates(query.root) if use_index else None
+    """``(rowid, score, published, url)`` of the best matches in one source.
+
+    One pass over the candidates decides the matches by the presence of each needle (see
+    :mod:`~archiver.search.compiler`) and counts the body's occurrences only in the rows whose
+    score can still reach the page: those whose upper bound is no lower than a floor that
+    ``limit`` matches are known to reach (:func:`_floor`). Any other row ranks below at least
+    ``limit`` rows whatever its body holds.
+    """
+    compiled = Compiler(query, source, db if use_index else None)
+    rows, where, params = _matching(compiled, source, filters, use_index)
+    floor = _floor(db, compiled, rows, where, params, limit)
+    score, score_params = compiled.score(floor)
+    sql = f"""
+        SELECT {source.rowid}, {score} AS score, d.published, {source.url} AS url
+        FROM {rows} WHERE {where}
+        ORDER BY score DESC, d.published DESC, url
+        {"LIMIT ?" if limit is not None else ""}
+    """
+    all_params = [*score_params, *params]
+    if limit is not None:
+        all_params.append(limit)
+    return [
+        (rowid, float(score), published, url)
+        for rowid, score, published, url in db.execute(sql, all_params)
+    ]
+
+
+def count_matches(
+    db: Database, query: Query, source: Source, filters: Filters, use_index: bool = True
+) -> int:
+    """How many rows of one source match ``query``: presence alone, no counting, no ranking."""
+    compiled = Compiler(query, source, db if use_index else None)
+    rows, where, params = _matching(compiled, source, filters, use_index)
+    return int(db.execute(f"SELECT count(*) FROM {rows} WHERE {where}", params).fetchone()[0])
+
+
+def _matching(
+    compiled: Compiler, source: Source, filters: Filters, use_index: bool
+) -> tuple[str, str, list[Any]]:
+    """The rows (FROM …) and the condition (WHERE …) of the matches, and its parameters."""
+    candidates = compiled.candidates(compiled.query.root) if use_index else None
     cand_sql, cand_params = (
         (f"{source.rowid} IN ({candidates[0]})", candidates[1]) if candidates else ("1", [])
     )
     where, where_params = filters.where()
     if source is _ATTACHMENTS and where != "1":
         where = f"d.url IS NOT NULL AND {where}"  # a filter needs the page archived
-    # Each candidate's text is read once, into per-needle columns (title hit, body count) that
-    # both the exact match and the score use; MATERIALIZED stops SQLite from inlining them
-    # twice.
-    sql = f"""
-        WITH hits AS MATERIALIZED (
-          SELECT {source.rowid} AS id, d.published AS published,
-            {"t.url" if source is _ATTACHMENTS else "d.url"} AS url, {features}
-          FROM {source.rows} WHERE {cand_sql} AND {where}
-        )
-        SELECT id, {compiled.score()} AS score, published, url FROM hits
-        WHERE {compiled.exact(query.root)}
-        ORDER BY score DESC, published DESC, url
-        {"LIMIT ?" if limit is not None else ""}
-    """
-    params = [*feature_params, *cand_params, *where_params]
-    if limit is not None:
-        params.append(limit)
-    return [
-        (rowid, float(score), published, url)
-        for rowid, score, published, url in db.execute(sql, params)
-    ]
+    exact, exact_params = compiled.exact()
+    return (
+        source.rows,
+        f"{cand_sql} AND {where} AND {exact}",
+        [*cand_params, *where_params, *exact_params],
+    )
+
+
+#: Matches read to find the floor: enough that a page of the best is among them, if there is.
+_FLOOR_SAMPLE = 2000
+
+
+def _floor(
+    db: Database,
+    compiled: Compiler,
+    rows: str,
+    where: str,
+    params: list[Any],
+    limit: int | None,
+) -> float | None:
+    """A score that at least ``limit`` matches reach (the least lower bound of the best
+    ``limit`` among the first matches), or None when it is not known."""
+    if limit is None or limit > _FLOOR_SAMPLE // 4 or not compiled.counted:
+        return None
+    low, low_params = compiled.bound(upper=False)
+    sql = f"""SELECT count(*), min(low) FROM (SELECT low FROM (
+        SELECT {low} AS low FROM {rows} WHERE {where} LIMIT ?) ORDER BY low DESC LIMIT ?)"""
+    found, least = db.execute(sql, [*low_params, *params, _FLOOR_SAMPLE, limit]).fetchone()
+    return float(least) if found >= limit else None
 
 
 def _hits(
@@ -230,122 +262,5 @@ def _hits(
     return hits
 
 
-# -- compiling a query to SQL --------------------------------------------------------------
-
-Sql = tuple[str, list[Any]]
-
-
-def _column(sql: str, needle: str) -> str:
-    # lower() copies the text; a needle without ASCII letters matches the same without it.
-    column = f"coalesce({sql}, '')"
-    return f"lower({column})" if any("a" <= c <= "z" for c in needle) else column
-
-
-class _Compiler:
-    """Turns a query's AST into SQL over one source's rows, its index and per-needle columns.
-
-    For needle number ``i`` the column ``t{i}`` says whether the title holds it and ``b{i}``
-    how often the body does (only whether, for a needle that counts for nothing in the score).
-    """
-
-    def __init__(self, query: Query, source: _Source = _RECORDS):
-        self.source = source
-        terms = _all_terms(query.root)
-        self.positive = list(dict.fromkeys(query.positive_terms()))  # a repeat counts once
-        self.number = {needle: i for i, needle in enumerate(dict.fromkeys(t.needle for t in terms))}
-        self.in_title = {t.needle for t in terms if t.field != "body"}
-        self.in_body = {t.needle for t in terms if t.field != "title"}
-        self.counted = {t.needle for t in self.positive if t.field != "title"}
-
-    def features(self) -> Sql:
-        """The select list of the per-needle columns, and its parameters."""
-        columns: list[str] = []
-        params: list[Any] = []
-        for needle, i in self.number.items():
-            if needle in self.in_title:
-                columns.append(f"instr({_column(self.source.title, needle)}, ?) > 0 AS t{i}")
-                params.append(needle)
-            body = _column(self.source.body, needle)
-            if needle in self.counted:
-                # occurrences = bytes that replace() removes / bytes of the needle
-                columns.append(
-                    f"(length(CAST({body} AS BLOB)) - "
-                    f"length(CAST(replace({body}, ?, '') AS BLOB))) / ? AS b{i}"
-                )
-                params += [needle, len(needle.encode())]
-            elif needle in self.in_body:
-                columns.append(f"instr({body}, ?) > 0 AS b{i}")
-                params.append(needle)
-        return ", ".join(columns), params
-
-    def exact(self, node: Node) -> str:
-        """The query's meaning over the columns: what a substring scan would say."""
-        if isinstance(node, Term):
-            i = self.number[node.needle]
-            return {"any": f"(t{i} OR b{i})", "title": f"t{i}", "body": f"b{i}"}[node.field]
-        if isinstance(node, Not):
-            return f"NOT {self.exact(node.child)}"
-        joiner = " AND " if isinstance(node, And) else " OR "
-        return f"({joiner.join(self.exact(child) for child in node.children)})"
-
-    def score(self) -> str:
-        """The ranking score described in :func:`search`."""
-        pieces = ["0.0"]
-        for term in self.positive:
-            i = self.number[term.needle]
-            if term.field != "body":
-                pieces.append(f"{_TITLE_WEIGHT} * t{i}")
-            if term.field != "title":
-                pieces.append(f"b{i} * {_K1 + 1} / (b{i} + {_K1})")
-        return " + ".join(pieces)
-
-    def candidates(self, node: Node) -> Sql | None:
-        """Rowids the index says may match: a superset of the matches, or None for all rows."""
-        if isinstance(node, Term):
-            return _term_candidates(node.needle, self.source)
-        if isinstance(node, Not):
-            return None  # the exact match does the subtracting
-        if isinstance(node, And):
-            parts = [c for c in map(self.candidates, node.children) if c is not None]
-            operator = "INTERSECT"
-        else:
-            maybe = [self.candidates(child) for child in node.children]
-            if any(c is None for c in maybe):
-                return None
-            parts = [c for c in maybe if c is not None]
-            operator = "UNION"
-        if not parts:
-            return None
-        sql = f" {operator} ".join(f"SELECT * FROM ({s})" for s, _ in parts)
-        return sql, [p for _, ps in parts for p in ps]
-
-
-def _all_terms(node: Node) -> list[Term]:
-    if isinstance(node, Term):
-        return [node]
-    if isinstance(node, Not):
-        return _all_terms(node.child)
-    return [t for child in node.children for t in _all_terms(child)]
-
-
-def _term_candidates(needle: str, source: _Source) -> Sql:
-    index, terms = source.index, source.terms
-    if len(needle) >= 3:
-        trigrams = dict.fromkeys(needle[i : i + 3] for i in range(len(needle) - 2))
-        # Each trigram is one quoted FTS5 string that this code builds: never user syntax.
-        match = " AND ".join('"{}"'.format(t.replace('"', '""')) for t in trigrams)
-        return f"SELECT rowid FROM {index} WHERE {index} MATCH ?", [match]
-    upper = _prefix_upper_bound(needle)
-    if upper is None:
-        return f"SELECT doc FROM {terms} WHERE term >= ?", [needle]
-    return f"SELECT doc FROM {terms} WHERE term >= ? AND term < ?", [needle, upper]
-
-
-def _prefix_upper_bound(prefix: str) -> str | None:
-    """The least string above every string starting with ``prefix`` (code point order)."""
-    last = ord(prefix[-1]) + 1
-    if last == 0xD800:
-        last = 0xE000  # surrogates cannot be stored as UTF-8
-    if last > 0x10FFFF:
-        return None
-    return prefix[:-1] + chr(last)
+# the older private names, for callers that know them
+_prefix_upper_bound = prefix_upper_bound

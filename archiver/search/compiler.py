@@ -1,0 +1,208 @@
+"""A parsed query compiled to SQL over one source's rows: which rows the index offers, whether
+each holds each needle, how often its body does, and bounds on its score.
+
+The work of a search is split so that the text is read as little as a query allows:
+
+* candidates: the rowids the index says may match (:meth:`Compiler.candidates`). A term of one
+  or two characters found in many records gives none: reading its entries in the index's
+  dictionary (one per occurrence) costs more than checking every record (:func:`is_common`);
+* presence: whether the title, the body holds each needle, with ``instr``, which stops at the
+  first occurrence. The query's exact meaning is decided on these alone
+  (:meth:`Compiler.exact`), and so are bounds of a row's score (:meth:`Compiler.bound`);
+* occurrences: the body's count of each ranked needle (:meth:`Compiler.score`), read only in
+  the rows whose score can still reach the page asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.search.query import And, Node, Not, Query, Term
+
+TITLE_WEIGHT = 3.0  # a title hit outranks any number of body hits of the same term
+K1 = 1.2  # BM25's term-frequency saturation
+#: ``(K1 + 1)·n/(n + K1)`` is 1 for one occurrence and stays below ``K1 + 1`` for any number.
+_ONE_HIT, _MANY_HITS = 1.0, K1 + 1
+
+#: A short term is common, and read by checking every record rather than through the index,
+#: when its dictionary entries (one per occurrence) number more than this share of the
+#: records: past it, reading them costs more than an ``instr`` over every title and body.
+COMMON_SHARE = 0.25
+_MIN_PROBE = 1000
+
+Sql = tuple[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What one index searches: its rows in SQL (alias ``d`` is always the page, whose columns
+    the filters name), its title and body text, and the hit's columns."""
+
+    kind: str | None  # the kind of its hits; None: the records' own
+    rows: str  # FROM …
+    rowid: str
+    title: str  # SQL of the text a ``title:`` term is looked for in
+    body: str
+    index: str
+    terms: str
+    hit_columns: str  # rowid, url, kind, title, published, department, source, body, page, …
+    table: str  # the table holding the title and body, alone, with their alias (FROM …)
+    url: str  # SQL of the hit's URL
+
+
+def column(sql: str, needle: str) -> str:
+    """The text of ``sql`` as a needle is looked for in it."""
+    # lower() copies the text; a needle without ASCII letters matches the same without it.
+    text = f"coalesce({sql}, '')"
+    return f"lower({text})" if any("a" <= c <= "z" for c in needle) else text
+
+
+class Compiler:
+    """Turns a query's AST into SQL over one source's rows and its index: expressions over the
+    current row, each with its parameters (user text is only ever a bound parameter)."""
+
+    def __init__(self, query: Query, source: Source, db: Database | None = None):
+        self.query = query
+        self.source = source
+        self.db = db
+        self.positive = list(dict.fromkeys(query.positive_terms()))  # a repeat counts once
+        self.counted = [t.needle for t in self.positive if t.field != "title"]
+
+    def title_hit(self, needle: str) -> Sql:
+        """Whether the title holds ``needle``."""
+        return f"(instr({column(self.source.title, needle)}, ?) > 0)", [needle]
+
+    def body_hit(self, needle: str) -> Sql:
+        """Whether the body holds ``needle`` (``instr`` stops at the first occurrence)."""
+        return f"(instr({column(self.source.body, needle)}, ?) > 0)", [needle]
+
+    def exact(self, node: Node | None = None) -> Sql:
+        """The query's meaning over the row: what a substring scan would say."""
+        node = self.query.root if node is None else node
+        if isinstance(node, Term):
+            if node.field == "title":
+                return self.title_hit(node.needle)
+            if node.field == "body":
+                return self.body_hit(node.needle)
+            return _joined(" OR ", [self.title_hit(node.needle), self.body_hit(node.needle)])
+        if isinstance(node, Not):
+            sql, params = self.exact(node.child)
+            return f"(NOT {sql})", params
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return _joined(joiner, [self.exact(child) for child in node.children])
+
+    def score(self, floor: float | None = None) -> Sql:
+        """The ranking score described in :func:`~archiver.search.engine.search`.
+
+        A body's occurrences are counted only where it holds the needle and, given a
+        ``floor``, only in a row whose score's upper bound (:meth:`bound`) reaches it;
+        elsewhere the body adds 0 (such a row cannot reach the page asked for).
+        """
+        pieces: list[Sql] = [("0.0", [])]
+        reach: Sql = ("", [])
+        if floor is not None:
+            high, high_params = self.bound(upper=True)
+            reach = f"{high} >= ? AND ", [*high_params, floor - 1e-9]
+        for term in self.positive:
+            if term.field != "body":
+                sql, params = self.title_hit(term.needle)
+                pieces.append((f"{TITLE_WEIGHT} * {sql}", params))
+            if term.field != "title":
+                hit, hit_params = self.body_hit(term.needle)
+                text = column(self.source.body, term.needle)
+                # occurrences n = bytes that replace() removes / bytes of the needle; the
+                # score (K1 + 1)·n/(n + K1) written with n once: K1 + 1 - (K1 + 1)·K1/(n + K1)
+                count = (f"(length(CAST({text} AS BLOB)) - "
+                         f"length(CAST(replace({text}, ?, '') AS BLOB))) / ?")  # fmt: skip
+                pieces.append((
+                    f"(CASE WHEN {reach[0]}{hit} THEN {K1 + 1} - {(K1 + 1) * K1} / "
+                    f"({count} + {K1}) ELSE 0.0 END)",
+                    [*reach[1], *hit_params, term.needle, len(term.needle.encode())],
+                ))  # fmt: skip
+        return _joined(" + ", pieces)
+
+    def bound(self, *, upper: bool) -> Sql:
+        """A lower or an upper bound of the score, from the presence of each needle alone: a
+        body that holds a needle adds at least 1 and less than ``K1 + 1``."""
+        pieces: list[Sql] = [("0.0", [])]
+        for term in self.positive:
+            if term.field != "body":
+                sql, params = self.title_hit(term.needle)
+                pieces.append((f"{TITLE_WEIGHT} * {sql}", params))
+            if term.field != "title":
+                sql, params = self.body_hit(term.needle)
+                # (half of the least: no rounding can make it overstate a score)
+                weight = _MANY_HITS if upper else _ONE_HIT / 2
+                pieces.append((f"{weight} * {sql}", params))
+        return _joined(" + ", pieces)
+
+    def candidates(self, node: Node) -> Sql | None:
+        """Rowids the index says may match: a superset of the matches, or None for all rows."""
+        if isinstance(node, Term):
+            return self.term_candidates(node.needle)
+        if isinstance(node, Not):
+            return None  # the exact match does the subtracting
+        if isinstance(node, And):
+            parts = [c for c in map(self.candidates, node.children) if c is not None]
+            operator = "INTERSECT"
+        else:
+            maybe = [self.candidates(child) for child in node.children]
+            if any(c is None for c in maybe):
+                return None
+            parts = [c for c in maybe if c is not None]
+            operator = "UNION"
+        if not parts:
+            return None
+        sql = f" {operator} ".join(f"SELECT * FROM ({s})" for s, _ in parts)
+        return sql, [p for _, ps in parts for p in ps]
+
+    def term_candidates(self, needle: str) -> Sql | None:
+        """The rowids the index offers for one needle; None when checking every row is
+        cheaper (a short needle in many records)."""
+        index, terms = self.source.index, self.source.terms
+        if len(needle) >= 3:
+            trigrams = dict.fromkeys(needle[i : i + 3] for i in range(len(needle) - 2))
+            # Each trigram is one quoted FTS5 string that this code builds: never user syntax.
+            match = " AND ".join('"{}"'.format(t.replace('"', '""')) for t in trigrams)
+            return f"SELECT rowid FROM {index} WHERE {index} MATCH ?", [match]
+        upper = prefix_upper_bound(needle)
+        bound, params = ("term >= ?", [needle]) if upper is None else (
+            "term >= ? AND term < ?", [needle, upper])  # fmt: skip
+        if self.db is not None and is_common(self.db, self.source, bound, params):
+            return None
+        return f"SELECT doc FROM {terms} WHERE {bound}", params
+
+
+def _joined(joiner: str, parts: list[Sql]) -> Sql:
+    return f"({joiner.join(sql for sql, _ in parts)})", [p for _, ps in parts for p in ps]
+
+
+def is_common(db: Database, source: Source, bound: str, params: list[Any]) -> bool:
+    """Whether the dictionary entries ``bound`` selects number more than
+    :data:`COMMON_SHARE` of the source's rows (counted no further than that)."""
+    rows = db.execute(f"SELECT max(rowid) FROM {source.table}").fetchone()[0] or 0
+    probe = max(_MIN_PROBE, int(rows * COMMON_SHARE))
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {source.terms} WHERE {bound} LIMIT ?)"
+    return bool(db.execute(sql, [*params, probe]).fetchone()[0] >= probe)
+
+
+def all_terms(node: Node) -> list[Term]:
+    """Every term of the tree, under NOT too, in query order."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return all_terms(node.child)
+    return [t for child in node.children for t in all_terms(child)]
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The least string above every string starting with ``prefix`` (code point order)."""
+    last = ord(prefix[-1]) + 1
+    if last == 0xD800:
+        last = 0xE000  # surrogates cannot be stored as UTF-8
+    if last > 0x10FFFF:
+        return None
+    return prefix[:-1] + chr(last)
