@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
@@ -128,6 +128,26 @@ def test_every_failure_is_kept_and_a_known_one_is_no_new_problem(tmp_path: Path)
     run = close(second)
     assert (run["outcome"], run["errors"], run["still_failing"]) == ("ok", 1, 1)
     assert run["message"] == "1 page(s) still failing as in earlier runs"
+
+
+def test_a_failed_page_that_answers_again_is_resolved(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    listing = "https://xww.bucea.edu.cn/ttxw/index.htm"
+    first = open_pipeline(db)
+    first.process_item(PageFailed(listing, "HTTP 503", "list", "2026-12-01T00:00:00Z"))
+    first.process_item(PageFailed(NEWS_URL, "HTTP 503", "news", "2026-12-01T00:00:00Z"))
+    close(first)
+    second = open_pipeline(db)
+    # a list page has no record to say it answered: its response does (after a redirect too)
+    moved = Request(listing + "?new", meta={"redirect_urls": [listing]})
+    second.response_received(HtmlResponse(moved.url, body=b"<html></html>"), moved)
+    second.process_item(make_news())  # the article, stored at last
+    run_id = second.run_id
+    close(second)
+    with Archive.open(db) as archive:
+        assert archive.failing_urls() == set()
+        resolved = archive.run_changes(run_id or 0)["resolved"]
+    assert {(e["url"], e["kind"]) for e in resolved} == {(listing, "list"), (NEWS_URL, "news")}
 
 
 def test_a_copy_that_is_no_page_is_a_failed_page_and_the_stored_copy_stays(
