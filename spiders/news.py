@@ -168,9 +168,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
 
     def unfinished(self, sites: Sequence[SiteProfile]) -> Iterator[Request]:
         """What an earlier run of these sites left undone (see :meth:`Incremental.unfinished`)."""
-        briefs, files = self.known.unfinished(
-            lambda url: any(site.owns(url) for site in sites), self.scope.allows, self.with_images
-        )
+        briefs, files = self.known.unfinished(sites, self.scope.allows, self.with_images)
         yield from self._brief_requests(briefs)
         for news_url, file_url in files:
             yield self._file_request(news_url, file_url)

@@ -16,7 +16,7 @@ loaded into memory, and the same crawl can run on many machines.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, Self
 
 from scrapy.http import Request
@@ -24,6 +24,7 @@ from scrapy.settings import BaseSettings
 
 from archiver.crawl import settings as default
 from archiver.crawl.settings import db_path
+from archiver.sites import SiteProfile
 from archiver.store import Archive
 from archiver.store.known import ArchivedPages
 
@@ -52,8 +53,10 @@ class ArchiveIndex(Protocol):
     def page(self, url: str) -> KnownPage | None: ...
     def has_file(self, url: str) -> bool: ...
     def citations(self, news_url: str) -> list[str]: ...
-    def unrecorded_briefs(self) -> list[tuple[str, str]]: ...
-    def unarchived_files(self, *, images: bool = False) -> list[tuple[str, str]]: ...
+    def unrecorded_briefs(self, prefixes: Sequence[str] | None = None) -> list[tuple[str, str]]: ...
+    def unarchived_files(
+        self, *, images: bool = False, prefixes: Sequence[str] | None = None
+    ) -> list[tuple[str, str]]: ...
     def list_walked(self, start_url: str) -> bool: ...
     def close(self) -> None: ...
 
@@ -157,18 +160,38 @@ class Incremental:
     # -- work an earlier run left unfinished ---------------------------------------------------
 
     def unfinished(
-        self, ours: Callable[[str], bool], allowed: Callable[[str], bool], images: bool = False
+        self, sites: Sequence[SiteProfile], allowed: Callable[[str], bool], images: bool = False
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """What an earlier run left undone (killed, or out of disk): the briefs stored articles
         cite that have no record, and the (article, file) attachments (and ``images``) never
-        archived; of the articles ``ours`` owns, whose URLs are ``allowed``. A list walk that
-        stops at known items would never reach those articles again."""
-        briefs = [b for news, b in self.index.unrecorded_briefs() if ours(news) and allowed(b)]
+        archived; of the articles of ``sites``, whose URLs are ``allowed``. A list walk that
+        stops at known items would never reach those articles again.
+
+        Only those sites' articles are looked at (by their URLs' prefixes, when no host of
+        theirs is a wildcard): the work is in proportion to them, not to the archive."""
+        prefixes = site_prefixes(sites)
+
+        def ours(url: str) -> bool:
+            return any(site.owns(url) for site in sites)
+
+        unrecorded = self.index.unrecorded_briefs(prefixes)
+        briefs = [b for news, b in unrecorded if ours(news) and allowed(b)]
         if briefs:
             logger.info("asking for %d cited brief(s) an earlier run left unrecorded", len(briefs))
         files = [
             (news, url)
-            for news, url in self.index.unarchived_files(images=images)
+            for news, url in self.index.unarchived_files(images=images, prefixes=prefixes)
             if ours(news) and allowed(url)
         ]
         return briefs, files
+
+
+def site_prefixes(sites: Sequence[SiteProfile]) -> list[str] | None:
+    """The prefixes of the URLs of ``sites``' pages (``https://host/``, ``https://host:``, and
+    with ``http``); None when a host is a wildcard (``*.example.edu.cn``), which no prefix
+    covers."""
+    hosts = [host.lower() for site in sites for host in site.hosts]
+    if any(host.startswith("*") for host in hosts):
+        return None
+    return [f"{scheme}://{host}{end}" for host in hosts for scheme in ("http", "https")
+            for end in ("/", ":")]  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,12 @@ class RedisIndex:
         raw: Any = self.server.hget(self.keys.known("citations"), news_url)
         return list(json.loads(raw)) if raw is not None else []
 
-    def unrecorded_briefs(self) -> list[tuple[str, str]]:
+    def unrecorded_briefs(self, prefixes: Sequence[str] | None = None) -> list[tuple[str, str]]:
         return []
 
-    def unarchived_files(self, *, images: bool = False) -> list[tuple[str, str]]:
+    def unarchived_files(
+        self, *, images: bool = False, prefixes: Sequence[str] | None = None
+    ) -> list[tuple[str, str]]:
         return []
 
     def list_walked(self, start_url: str) -> bool:

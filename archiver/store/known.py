@@ -8,6 +8,7 @@ a time, so a crawl never loads the whole archive into memory.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,27 +84,44 @@ class ArchivedPages:
                 cited.append(brief_url)
         return cited
 
-    def unrecorded_briefs(self) -> list[tuple[str, str]]:
+    def unrecorded_briefs(self, prefixes: Sequence[str] | None = None) -> list[tuple[str, str]]:
         """(citing article, brief) for every cited brief the archive has no record of, each brief
-        once: work a crawl stopped before it was done (killed while the briefs were in flight)."""
-        rows = self._conn.execute(
-            f"SELECT min(c.news_url), c.brief_url FROM {CITATIONS} c WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {DOCUMENTS} d WHERE d.url = c.brief_url) "
-            "GROUP BY c.brief_url ORDER BY c.brief_url"
-        )
-        return [(news_url, brief_url) for news_url, brief_url in rows]
+        once: work a crawl stopped before it was done (killed while the briefs were in flight).
 
-    def unarchived_files(self, *, images: bool = False) -> list[tuple[str, str]]:
+        ``prefixes``: only the articles whose URLs start with one of them (a site's
+        ``https://host/``), looked up through the index of URLs: the work is in proportion to
+        those articles, not to the archive."""
+        found: dict[str, str] = {}
+        for low, high in _ranges(prefixes):
+            rows = self._conn.execute(
+                f"SELECT c.news_url, c.brief_url FROM {CITATIONS} c "
+                f"WHERE {_within('c.news_url', high)} AND NOT EXISTS "
+                f"(SELECT 1 FROM {DOCUMENTS} d WHERE d.url = c.brief_url)",
+                [low, high] if high else [low],
+            )
+            for news_url, brief_url in rows:
+                if brief_url not in found or news_url < found[brief_url]:
+                    found[brief_url] = news_url
+        return [(found[brief_url], brief_url) for brief_url in sorted(found)]
+
+    def unarchived_files(
+        self, *, images: bool = False, prefixes: Sequence[str] | None = None
+    ) -> list[tuple[str, str]]:
         """(article, file) for every attachment (and, with ``images``, body image) of a stored
-        article that was never archived: a crawl stopped before it, or its fetch failed."""
+        article that was never archived: a crawl stopped before it, or its fetch failed.
+        ``prefixes`` as for :meth:`unrecorded_briefs`."""
         columns = ("attachments", "images") if images else ("attachments",)
         found: list[tuple[str, str]] = []
         for column in columns:
-            found += self._conn.execute(
-                f"SELECT d.url, j.value FROM {DOCUMENTS} d, json_each(d.{column}) j "
-                f"WHERE d.kind = 'news' AND json_valid(d.{column}) AND NOT EXISTS "
-                f"(SELECT 1 FROM {FILES} f WHERE f.url = j.value) ORDER BY d.url, j.key"
-            ).fetchall()
+            for low, high in _ranges(prefixes):
+                found += self._conn.execute(
+                    # +d.kind: the range of URLs, not the index of kinds, picks the rows
+                    f"SELECT d.url, j.value FROM {DOCUMENTS} d, json_each(d.{column}) j "
+                    f"WHERE {_within('d.url', high)} "
+                    f"AND +d.kind = 'news' AND json_valid(d.{column}) AND NOT EXISTS "
+                    f"(SELECT 1 FROM {FILES} f WHERE f.url = j.value) ORDER BY d.url, j.key",
+                    [low, high] if high else [low],
+                ).fetchall()
         return list(dict.fromkeys((str(n), str(f)) for n, f in found))
 
     def list_walked(self, start_url: str) -> bool:
@@ -122,3 +140,18 @@ class ArchivedPages:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _ranges(prefixes: Sequence[str] | None) -> list[tuple[str, str | None]]:
+    """The URL ranges ``[low, high)`` of ``prefixes`` (in order, none overlapping another);
+    one range of every URL when there are none."""
+    if prefixes is None:
+        return [("", None)]
+    kept = sorted(set(prefixes))
+    kept = [p for i, p in enumerate(kept) if p and not any(p.startswith(q) for q in kept[:i])]
+    return [(p, p[:-1] + chr(ord(p[-1]) + 1)) for p in kept]
+
+
+def _within(column: str, high: str | None) -> str:
+    # two plain bounds (no "? IS NULL OR"), so that SQLite reads the range through the index
+    return f"{column} >= ? AND {column} < ?" if high else f"{column} >= ?"
