@@ -78,11 +78,6 @@ class Keys:
         arguments, profiles and settings, pickled)."""
         return self._key("run:meta")
 
-    @property
-    def workers(self) -> str:
-        """HASH: process instance → the last time it said it was alive (server time)."""
-        return self._key("run:workers")
-
     def known(self, name: str) -> str:
         """What the archive held when the crawl was seeded (:mod:`.known`)."""
         return self._key(f"known:{name}")

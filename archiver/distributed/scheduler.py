@@ -36,7 +36,7 @@ from twisted.python.failure import Failure
 
 from archiver.crawl import settings as default
 from archiver.distributed.frontier import LEASE_META, LeasedQueue
-from archiver.distributed.keys import Keys, connect, server_time
+from archiver.distributed.keys import Keys, connect
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +180,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         """Acknowledge the lease ``request`` was taken under, if any."""
         lease = request.meta.get(LEASE_META)
         if lease:
+            self.publish_stats()  # before the ack: the writer sums them once nothing is leased
             self.queue.ack(lease)
             self.held.discard(lease)
 
@@ -207,10 +208,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             for key, value in self.stats.get_stats().items()
             if isinstance(value, int | float) and not isinstance(value, bool)
         }
-        pipe = self.server.pipeline(transaction=False)
-        pipe.hset(self.keys.stats, self.instance, json.dumps(numbers))
-        pipe.hset(self.keys.workers, self.instance, server_time(self.server))
-        pipe.execute()
+        self.server.hset(self.keys.stats, self.instance, json.dumps(numbers))
 
 
 def summed_stats(server: Any, keys: Keys) -> dict[str, float]:

@@ -33,7 +33,7 @@ from archiver.records import PageFailed
 logger = logging.getLogger(__name__)
 
 #: Seconds the crawl must look over before the writer ends it (a second look, not a race).
-QUIET_SECONDS = 1.5
+QUIET_SECONDS = 0.5
 #: Seconds between two reads of the record stream.
 READ_SECONDS = 0.1
 #: Most seconds one read may spend storing before the reactor gets its turn again.
