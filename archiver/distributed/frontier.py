@@ -91,6 +91,18 @@ return renewed
 """
 )
 
+# KEYS: pending, scores, leased; ARGV: ids…
+_RELEASE = """
+local released = 0
+for i = 1, #ARGV do
+  if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[2], ARGV[i]) or 0, ARGV[i])
+    released = released + 1
+  end
+end
+return released
+"""
+
 # KEYS: pending, requests, scores, leased; ARGV: id
 _ACK = """
 redis.call('ZREM', KEYS[4], ARGV[1])
@@ -120,6 +132,7 @@ class LeasedQueue(Base):  # type: ignore[misc]
         self._lease = server.register_script(_LEASE)
         self._renew = server.register_script(_RENEW)
         self._ack = server.register_script(_ACK)
+        self._release = server.register_script(_RELEASE)
 
     def __len__(self) -> int:
         """Requests waiting, and requests leased: the work not yet done."""
@@ -169,6 +182,14 @@ class LeasedQueue(Base):  # type: ignore[misc]
         if not leases:
             return 0
         return int(self._renew(keys=[self.keys.leased], args=[self.lease_seconds, *leases]))
+
+    def release(self, leases: list[str]) -> int:
+        """Give back requests taken and not done (a worker leaving): waiting again at once,
+        not when their leases expire. Returns how many were still held."""
+        if not leases:
+            return 0
+        keys = self.keys
+        return int(self._release(keys=[keys.pending, keys.scores, keys.leased], args=leases))
 
     def clear(self) -> None:
         keys = self.keys

@@ -140,11 +140,15 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         )
 
     def close(self, reason: str) -> None:
-        """Persist: the frontier outlives every process. Publish the last stats."""
+        """Persist: the frontier outlives every process. Publish the last stats, and give
+        back what this process took and never did (Ctrl-C, SIGTERM)."""
         if self._poll is not None and self._poll.running:
             self._poll.stop()
         try:
             self.publish_stats()
+            if self.held:  # taken and never done: the engine dropped them as it stopped
+                given = self.queue.release(sorted(self.held))
+                logger.info("gave back %d request(s) to the shared frontier", given)
         except redis.RedisError as exc:
             logger.warning("cannot reach the crawl's Redis: %s", exc)
 

@@ -113,3 +113,16 @@ def test_higher_priority_first_then_in_order_of_arrival(server: redis.Redis) -> 
     while (taken := q.pop()) is not None:
         order.append(taken.url.rsplit("/", 1)[1])
     assert order == ["3", "1", "2", "4"]
+
+
+def test_a_worker_leaving_gives_back_what_it_took(server: redis.Redis) -> None:
+    q = queue(server)
+    q.push(Request("https://a.example/1", priority=3), "fp1")
+    taken = q.pop()
+    assert taken is not None
+    assert q.release([taken.meta[LEASE_META]]) == 1
+    assert work_left(server, q.keys) == (1, 0)  # waiting again at once, as it was
+    again = q.pop()
+    assert again is not None and again.url == taken.url and again.priority == 3
+    q.ack(again.meta[LEASE_META])
+    assert q.release([again.meta[LEASE_META]]) == 0  # done: nothing to give back
