@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from archiver.webarchive.warc_read import warc_files
 
@@ -69,12 +69,21 @@ def update_index(folder: Path) -> Path | None:
     return merged
 
 
+#: The records indexed: what a replay tool looks up (never requests, metadata or warcinfo).
+INDEXED_RECORDS = ("response", "revisit", "resource")
+
+
 def index_warc(warc: Path, index: Path) -> None:
     """Write the sorted CDXJ index of one WARC file to ``index``."""
     from cdxj_indexer.main import CDXJIndexer
 
+    class Indexer(CDXJIndexer):  # type: ignore[misc]
+        # By its own list, not the class's default, which py-wacz changes when imported.
+        def filter_record(self, record: Any) -> bool:
+            return record.rec_type in INDEXED_RECORDS
+
     with _atomic(index) as out:
-        CDXJIndexer(output=out, inputs=[str(warc)], sort=True).process_all()
+        Indexer(output=out, inputs=[str(warc)], sort=True).process_all()
 
 
 def _stale(index: Path, warc: Path) -> bool:

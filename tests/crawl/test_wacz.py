@@ -165,7 +165,7 @@ def test_a_damaged_capture_is_left_out_and_named(db: Path, tmp_path: Path) -> No
 
     result = run("export", "--db", str(db), "--format", "wacz", "-o", str(wacz))
 
-    assert result.exit_code == 3
+    assert result.exit_code == 3, result.output
     assert f"archiver: left out: {url}: " in result.stderr
     assert validate(wacz).returncode == 0
     assert url not in package_responses(wacz)
