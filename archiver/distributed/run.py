@@ -76,7 +76,16 @@ def process_settings(
         "SCHEDULER": "archiver.distributed.scheduler.LeasedScheduler",
         "ITEM_PIPELINES": pipelines,
         "DOWNLOADER_MIDDLEWARES": middlewares,
+        "SPIDER_MIDDLEWARES": {
+            **default_spider_middlewares(),
+            "archiver.distributed.transport.RecordTags": 990,
+        },
     }
+
+
+def default_spider_middlewares() -> dict[str, int]:
+    """The crawl's own spider middlewares (none but Scrapy's unless the project sets some)."""
+    return dict(getattr(default, "SPIDER_MIDDLEWARES", {}))
 
 
 def prepare(url: str, db: Path, config: CrawlConfig, namespace: str | None = None) -> bool:

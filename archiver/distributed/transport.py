@@ -5,8 +5,11 @@ Every process of the crawl hands each record (the dataclasses of :mod:`archiver.
 scrapy-redis pickles requests). The writer reads the stream as the one consumer of the group
 ``writer`` (``XREADGROUP``), stores each record, and acknowledges it (``XACK``, then
 ``XDEL``) only after the archive committed it. A writer killed in between reads its
-unacknowledged entries again when it restarts; storing is idempotent, and the id of every
-entry stored is kept, so an entry delivered twice is stored and counted once.
+unacknowledged entries again when it restarts; storing is idempotent, and the key of every
+record stored is kept, so a record delivered twice is stored and counted once: its entry's id,
+or for a record a callback gave, the lease of the request and the record's place in the
+callback's output (:class:`RecordTags`), the same when a worker died after handing on part of
+a page's records and another does the page again.
 
 A record reaches the stream before the request it came from is acknowledged (the scheduler
 acknowledges after the item pipelines are done), so "no request waiting, none leased, the
@@ -16,14 +19,42 @@ stream empty" means the crawl is over.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, Self
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 
 from archiver.crawl import settings as default
+from archiver.distributed.frontier import LEASE_META
 from archiver.distributed.keys import CONSUMER, GROUP, Keys, connect
+
+#: id(record) → its key, from :class:`RecordTags` to :class:`RecordSender` (one crawl a process)
+TAGS: dict[int, str] = {}
+
+
+class RecordTags:
+    """Spider middleware: each record a callback gives is keyed by the lease of its request
+    and its place in the callback's output."""
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        lease = response.meta.get(LEASE_META)
+        for n, element in enumerate(result):
+            if lease and not isinstance(element, Request):
+                TAGS[id(element)] = f"{lease}/{n}"
+            yield element
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        lease = response.meta.get(LEASE_META)
+        n = 0
+        async for element in result:
+            if lease and not isinstance(element, Request):
+                TAGS[id(element)] = f"{lease}/{n}"
+            n += 1
+            yield element
 
 
 class RecordSender:
@@ -40,7 +71,8 @@ class RecordSender:
         return cls(connect(settings.get("ARCHIVER_REDIS_URL")), Keys(namespace))
 
     def process_item(self, item: Any) -> Any:
-        self.server.xadd(self.keys.records, {"r": pickle.dumps(item, protocol=5)})
+        key = TAGS.pop(id(item), "")
+        self.server.xadd(self.keys.records, {"r": pickle.dumps(item, protocol=5), "k": key})
         return item
 
 
@@ -51,6 +83,7 @@ class RecordStream:
         self.server = server
         self.keys = keys
         self._backlog = True  # first what was delivered to a previous writer and never acked
+        self._keys: dict[str, str] = {}  # entry id → the record's key
 
     def create(self) -> None:
         """The stream and its group, if missing."""
@@ -72,6 +105,7 @@ class RecordStream:
             if not fields:  # deleted since it was delivered: already stored and acked
                 self.server.xack(self.keys.records, GROUP, name)
                 continue
+            self._keys[name] = fields.get(b"k", b"").decode() or name
             yield name, pickle.loads(fields[b"r"])
 
     def _read(self, start: str, count: int) -> list[Any]:
@@ -82,7 +116,8 @@ class RecordStream:
 
     def is_stored(self, entry_id: str) -> bool:
         """Whether this entry was stored already (delivered again after a writer's restart)."""
-        return bool(self.server.sismember(self.keys.stored, entry_id))
+        key = self._keys.get(entry_id, entry_id)
+        return bool(self.server.sismember(self.keys.stored, key))
 
     def acknowledge(self, entry_id: str, counts: dict[str, int]) -> None:
         """The entry is committed to the archive: count it, remember it, drop it."""
@@ -90,7 +125,7 @@ class RecordStream:
         for key, n in counts.items():
             if n:
                 pipe.hincrby(self.keys.counts, key, n)
-        pipe.sadd(self.keys.stored, entry_id)
+        pipe.sadd(self.keys.stored, self._keys.pop(entry_id, entry_id))
         pipe.xack(self.keys.records, GROUP, entry_id)
         pipe.xdel(self.keys.records, entry_id)
         pipe.execute()

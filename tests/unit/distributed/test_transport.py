@@ -78,3 +78,27 @@ def test_the_concurrency_of_a_site_holds_for_every_process_together(
     assert acquire(server, "worker-3", concurrency=2, delay=0) > 0  # two are out
     server.zrem("t:slot:tokens:a.example", "worker-1")  # one comes back with its response
     assert acquire(server, "worker-3", concurrency=2, delay=0) < 0
+
+
+def test_a_record_a_second_worker_gives_again_is_stored_once(server: redis.Redis) -> None:
+    """A worker died after handing on a page's first record; another does the page again:
+    the same lease and place, the same key, so the repeated record is known as stored."""
+    from archiver.distributed.transport import TAGS
+
+    keys = Keys("t")
+    stream = RecordStream(server, keys)
+    stream.create()
+    sender = RecordSender(server, keys)
+    first_try = ListWalked(start_url="https://a.example/list", at="2026-01-01T00:00:00Z")
+    second_try = ListWalked(start_url="https://a.example/list", at="2026-01-01T00:01:00Z")
+    for record in (first_try, second_try):
+        TAGS[id(record)] = "000000000042/3"  # as RecordTags keys them
+        sender.process_item(record)
+    (entry, record), (again, _) = list(stream.read())
+    assert record == first_try
+    assert not stream.is_stored(entry)
+    stream.acknowledge(entry, {"news_new": 1})
+    assert stream.is_stored(again)  # the writer acknowledges it without storing it
+    stream.acknowledge(again, {})
+    assert stream.counts() == {"news_new": 1}
+    assert not TAGS
