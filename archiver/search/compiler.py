@@ -7,8 +7,9 @@ The work of a search is split so that the text is read as little as a query allo
   or two characters found in many records gives none: reading its entries in the index's
   dictionary (one per occurrence) costs more than checking every record (:func:`is_common`);
 * presence: whether the title, the body holds each needle, with ``instr``, which stops at the
-  first occurrence. The query's exact meaning is decided on these alone
-  (:meth:`Compiler.exact`), and so are bounds of a row's score (:meth:`Compiler.bound`);
+  first occurrence, once a row (:meth:`Compiler.presence`). The query's exact meaning is
+  decided on these alone (:meth:`Compiler.matches`), and so are bounds of a row's score
+  (:meth:`Compiler.bound`);
 * occurrences: the body's count of each ranked needle (:meth:`Compiler.score`), read only in
   the rows whose score can still reach the page asked for.
 """
@@ -61,14 +62,24 @@ def column(sql: str, needle: str) -> str:
 
 
 class Compiler:
-    """Turns a query's AST into SQL over one source's rows and its index: expressions over the
-    current row, each with its parameters (user text is only ever a bound parameter)."""
+    """Turns a query's AST into SQL over one source's rows and its index (user text is only
+    ever a bound parameter).
+
+    :meth:`presence` selects, for needle number ``i``, ``t{i}`` (the title holds it) and
+    ``e{i}`` (the body does); :meth:`matches`, :meth:`bound` and :meth:`score` are written
+    over those columns, so that each ``instr`` runs once a row. :meth:`exact` is the same
+    meaning over the row itself, for a count (SQLite stops at the first term that decides).
+    """
 
     def __init__(self, query: Query, source: Source, db: Database | None = None):
         self.query = query
         self.source = source
         self.db = db
+        terms = all_terms(query.root)
         self.positive = list(dict.fromkeys(query.positive_terms()))  # a repeat counts once
+        self.number = {needle: i for i, needle in enumerate(dict.fromkeys(t.needle for t in terms))}
+        self.in_title = {t.needle for t in terms if t.field != "body"}
+        self.in_body = {t.needle for t in terms if t.field != "title"}
         self.counted = [t.needle for t in self.positive if t.field != "title"]
 
     def title_hit(self, needle: str) -> Sql:
@@ -78,6 +89,18 @@ class Compiler:
     def body_hit(self, needle: str) -> Sql:
         """Whether the body holds ``needle`` (``instr`` stops at the first occurrence)."""
         return f"(instr({column(self.source.body, needle)}, ?) > 0)", [needle]
+
+    def presence(self) -> Sql:
+        """The select list of the ``t{i}`` and ``e{i}`` columns."""
+        parts: list[Sql] = []
+        for needle, i in self.number.items():
+            if needle in self.in_title:
+                sql, params = self.title_hit(needle)
+                parts.append((f"{sql} AS t{i}", params))
+            if needle in self.in_body:
+                sql, params = self.body_hit(needle)
+                parts.append((f"{sql} AS e{i}", params))
+        return ", ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
 
     def exact(self, node: Node | None = None) -> Sql:
         """The query's meaning over the row: what a substring scan would say."""
@@ -94,50 +117,59 @@ class Compiler:
         joiner = " AND " if isinstance(node, And) else " OR "
         return _joined(joiner, [self.exact(child) for child in node.children])
 
-    def score(self, floor: float | None = None) -> Sql:
-        """The ranking score described in :func:`~archiver.search.engine.search`.
+    def matches(self, node: Node | None = None) -> str:
+        """:meth:`exact` over the presence columns."""
+        node = self.query.root if node is None else node
+        if isinstance(node, Term):
+            i = self.number[node.needle]
+            return {"any": f"(t{i} OR e{i})", "title": f"t{i}", "body": f"e{i}"}[node.field]
+        if isinstance(node, Not):
+            return f"NOT {self.matches(node.child)}"
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return f"({joiner.join(self.matches(child) for child in node.children)})"
 
-        A body's occurrences are counted only where it holds the needle and, given a
-        ``floor``, only in a row whose score's upper bound (:meth:`bound`) reaches it;
-        elsewhere the body adds 0 (such a row cannot reach the page asked for).
+    def bound(self, *, upper: bool) -> str:
+        """A lower or an upper bound of the score over the presence columns: a body that
+        holds a needle adds at least 1 and less than ``K1 + 1``."""
+        pieces = ["0.0"]
+        for term in self.positive:
+            i = self.number[term.needle]
+            if term.field != "body":
+                pieces.append(f"{TITLE_WEIGHT} * t{i}")
+            if term.field != "title":
+                # (half of the least: no rounding can make it overstate a score)
+                pieces.append(f"{_MANY_HITS if upper else _ONE_HIT / 2} * e{i}")
+        return " + ".join(pieces)
+
+    def score(self, row_id: str, floor: float | None = None) -> Sql:
+        """The ranking score described in :func:`~archiver.search.engine.search`, over the
+        presence columns and the row whose rowid is the column ``row_id``.
+
+        A body's occurrences are counted (one lookup of the row) only where it holds the
+        needle and, given a ``floor``, only in a row whose score's upper bound reaches it;
+        elsewhere the body adds 0: such a row cannot reach the page asked for.
         """
         pieces: list[Sql] = [("0.0", [])]
         reach: Sql = ("", [])
         if floor is not None:
-            high, high_params = self.bound(upper=True)
-            reach = f"{high} >= ? AND ", [*high_params, floor - 1e-9]
+            reach = f"{self.bound(upper=True)} >= ? AND ", [floor - 1e-9]
         for term in self.positive:
+            i = self.number[term.needle]
             if term.field != "body":
-                sql, params = self.title_hit(term.needle)
-                pieces.append((f"{TITLE_WEIGHT} * {sql}", params))
+                pieces.append((f"{TITLE_WEIGHT} * t{i}", []))
             if term.field != "title":
-                hit, hit_params = self.body_hit(term.needle)
                 text = column(self.source.body, term.needle)
                 # occurrences n = bytes that replace() removes / bytes of the needle; the
                 # score (K1 + 1)·n/(n + K1) written with n once: K1 + 1 - (K1 + 1)·K1/(n + K1)
-                count = (f"(length(CAST({text} AS BLOB)) - "
-                         f"length(CAST(replace({text}, ?, '') AS BLOB))) / ?")  # fmt: skip
+                count = (f"(SELECT (length(CAST({text} AS BLOB)) - length(CAST(replace({text}, "
+                         f"?, '') AS BLOB))) / ? FROM {self.source.table} "
+                         f"WHERE {self.source.rowid} = {row_id})")  # fmt: skip
                 pieces.append((
-                    f"(CASE WHEN {reach[0]}{hit} THEN {K1 + 1} - {(K1 + 1) * K1} / "
+                    f"(CASE WHEN {reach[0]}e{i} THEN {K1 + 1} - {(K1 + 1) * K1} / "
                     f"({count} + {K1}) ELSE 0.0 END)",
-                    [*reach[1], *hit_params, term.needle, len(term.needle.encode())],
+                    [*reach[1], term.needle, len(term.needle.encode())],
                 ))  # fmt: skip
-        return _joined(" + ", pieces)
-
-    def bound(self, *, upper: bool) -> Sql:
-        """A lower or an upper bound of the score, from the presence of each needle alone: a
-        body that holds a needle adds at least 1 and less than ``K1 + 1``."""
-        pieces: list[Sql] = [("0.0", [])]
-        for term in self.positive:
-            if term.field != "body":
-                sql, params = self.title_hit(term.needle)
-                pieces.append((f"{TITLE_WEIGHT} * {sql}", params))
-            if term.field != "title":
-                sql, params = self.body_hit(term.needle)
-                # (half of the least: no rounding can make it overstate a score)
-                weight = _MANY_HITS if upper else _ONE_HIT / 2
-                pieces.append((f"{weight} * {sql}", params))
-        return _joined(" + ", pieces)
+        return " + ".join(sql for sql, _ in pieces), [p for _, ps in pieces for p in ps]
 
     def candidates(self, node: Node) -> Sql | None:
         """Rowids the index says may match: a superset of the matches, or None for all rows."""

@@ -151,13 +151,14 @@ def _ranked(
     ``limit`` rows whatever its body holds.
     """
     compiled = Compiler(query, source, db if use_index else None)
-    rows, where, params = _matching(compiled, source, filters, use_index)
-    floor = _floor(db, compiled, rows, where, params, limit)
-    score, score_params = compiled.score(floor)
+    present, params = _present(compiled, source, filters, use_index)
+    floor = _floor(db, compiled, present, params, limit)
+    score, score_params = compiled.score("hit_id", floor)
+    # LIMIT -1: the presence columns are computed once a row, not inlined where they are used
     sql = f"""
-        SELECT {source.rowid}, {score} AS score, d.published, {source.url} AS url
-        FROM {rows} WHERE {where}
-        ORDER BY score DESC, d.published DESC, url
+        SELECT hit_id, {score} AS score, published, url FROM ({present} LIMIT -1)
+        WHERE {compiled.matches()}
+        ORDER BY score DESC, published DESC, url
         {"LIMIT ?" if limit is not None else ""}
     """
     all_params = [*score_params, *params]
@@ -174,14 +175,16 @@ def count_matches(
 ) -> int:
     """How many rows of one source match ``query``: presence alone, no counting, no ranking."""
     compiled = Compiler(query, source, db if use_index else None)
-    rows, where, params = _matching(compiled, source, filters, use_index)
-    return int(db.execute(f"SELECT count(*) FROM {rows} WHERE {where}", params).fetchone()[0])
+    rows, where, params = _candidates(compiled, source, filters, use_index)
+    exact, exact_params = compiled.exact()
+    sql = f"SELECT count(*) FROM {rows} WHERE {where} AND {exact}"
+    return int(db.execute(sql, [*params, *exact_params]).fetchone()[0])
 
 
-def _matching(
+def _candidates(
     compiled: Compiler, source: Source, filters: Filters, use_index: bool
 ) -> tuple[str, str, list[Any]]:
-    """The rows (FROM …) and the condition (WHERE …) of the matches, and its parameters."""
+    """The rows (FROM …) and the condition (WHERE …) of the candidates, and its parameters."""
     candidates = compiled.candidates(compiled.query.root) if use_index else None
     cand_sql, cand_params = (
         (f"{source.rowid} IN ({candidates[0]})", candidates[1]) if candidates else ("1", [])
@@ -189,12 +192,18 @@ def _matching(
     where, where_params = filters.where()
     if source is _ATTACHMENTS and where != "1":
         where = f"d.url IS NOT NULL AND {where}"  # a filter needs the page archived
-    exact, exact_params = compiled.exact()
-    return (
-        source.rows,
-        f"{cand_sql} AND {where} AND {exact}",
-        [*cand_params, *where_params, *exact_params],
-    )
+    return source.rows, f"{cand_sql} AND {where}", [*cand_params, *where_params]
+
+
+def _present(
+    compiled: Compiler, source: Source, filters: Filters, use_index: bool
+) -> tuple[str, list[Any]]:
+    """SELECT of each candidate's ``hit_id``, ``published``, ``url`` and presence columns."""
+    rows, where, params = _candidates(compiled, source, filters, use_index)
+    presence, presence_params = compiled.presence()
+    columns = ", ".join(filter(None, [f"{source.rowid} AS hit_id, d.published AS published",
+                                      f"{source.url} AS url", presence]))  # fmt: skip
+    return f"SELECT {columns} FROM {rows} WHERE {where}", [*presence_params, *params]
 
 
 #: Matches read to find the floor: enough that a page of the best is among them, if there is.
@@ -202,21 +211,16 @@ _FLOOR_SAMPLE = 2000
 
 
 def _floor(
-    db: Database,
-    compiled: Compiler,
-    rows: str,
-    where: str,
-    params: list[Any],
-    limit: int | None,
+    db: Database, compiled: Compiler, present: str, params: list[Any], limit: int | None
 ) -> float | None:
     """A score that at least ``limit`` matches reach (the least lower bound of the best
     ``limit`` among the first matches), or None when it is not known."""
     if limit is None or limit > _FLOOR_SAMPLE // 4 or not compiled.counted:
         return None
-    low, low_params = compiled.bound(upper=False)
     sql = f"""SELECT count(*), min(low) FROM (SELECT low FROM (
-        SELECT {low} AS low FROM {rows} WHERE {where} LIMIT ?) ORDER BY low DESC LIMIT ?)"""
-    found, least = db.execute(sql, [*low_params, *params, _FLOOR_SAMPLE, limit]).fetchone()
+        SELECT {compiled.bound(upper=False)} AS low FROM ({present} LIMIT -1)
+        WHERE {compiled.matches()} LIMIT ?) ORDER BY low DESC LIMIT ?)"""
+    found, least = db.execute(sql, [*params, _FLOOR_SAMPLE, limit]).fetchone()
     return float(least) if found >= limit else None
 
 
