@@ -138,7 +138,7 @@ def export(
         if fmt == "wacz":  # the records' captures, packaged: archiver/cli/wacz.py
             from archiver.cli.wacz import export_wacz
 
-            export_wacz(archive, db, output, filters, manifest=manifest)
+            export_wacz(archive, db, output, filters, files=files, manifest=manifest)
             return
 
         def write(out: Any) -> int:

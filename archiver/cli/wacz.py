@@ -21,9 +21,10 @@ from archiver.store.files import CAPTURES_FOLDER
 
 
 def export_wacz(archive: Archive, db: Path, output: Output, filters: Filters, *,
-                manifest: bool) -> None:  # fmt: skip
-    """Write the WACZ of the records ``filters`` selects to ``output.path``; exit status 3
-    when a capture had to be left out (named on stderr)."""
+                files: list[str] | None = None, manifest: bool) -> None:  # fmt: skip
+    """Write the WACZ of the records ``filters`` selects to ``output.path`` (with ``--kind
+    attachment``, of their attached files, only ``files`` when given: a query's); exit
+    status 3 when a capture had to be left out (named on stderr)."""
     path = output.path
     if path is None:
         raise UserError("--format wacz writes a zip package: name it with -o FILE.wacz "
@@ -39,6 +40,9 @@ def export_wacz(archive: Archive, db: Path, output: Output, filters: Filters, *,
     title = f"edu-news-archiver: {db.name}"
     description = f"Captures of the records of {db.name}" + (f" ({chosen})" if chosen else "")
     pointers = selected_captures(archive.db, filters)
+    if files is not None:
+        wanted = set(files)
+        pointers = (p for p in pointers if p.url in wanted)
     try:
         with writing(path), atomic_output(path, binary=True) as out:
             report = write_wacz(pointers, db.parent / CAPTURES_FOLDER, out, title=title,

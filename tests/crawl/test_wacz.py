@@ -191,3 +191,19 @@ def test_what_cannot_be_packaged_is_one_line(
     assert len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "x.wacz").exists()
     assert not list(tmp_path.glob(".wacz-*")) and not list(tmp_path.glob(".x.wacz.*"))
+
+
+def test_kind_attachment_packages_the_attached_files_only(db: Path, tmp_path: Path) -> None:
+    files = {
+        url for (url,) in rows(db, "SELECT url FROM attachment_files WHERE warc_file IS NOT NULL")
+    }
+    assert files
+    wacz = tmp_path / "files.wacz"
+
+    result = run("export", "--db", str(db), "--format", "wacz", "-o", str(wacz),
+                 "--kind", "attachment")  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert validate(wacz).returncode == 0
+    assert set(package_responses(wacz)) == files
+    assert pages(wacz) == []

@@ -111,3 +111,12 @@ def test_a_place_with_no_response(tmp_path: Path, offset: int, status: str, deta
 def test_a_name_outside_the_folder_is_refused(tmp_path: Path) -> None:
     found = read_digests(tmp_path, "../archive.db", 0, max_bytes=LIMIT)
     assert found.status == "unreadable"
+
+
+def test_the_index_is_the_same_once_py_wacz_is_imported(tmp_path: Path) -> None:
+    """py-wacz adds warcinfo to cdxj-indexer's default records when imported: not to ours."""
+    import wacz.waczindexer  # noqa: F401
+
+    write(tmp_path, "a", ["https://example.edu.cn/a"])
+    update_index(tmp_path)
+    assert urls_in(index_path(tmp_path)) == ["https://example.edu.cn/a"]
