@@ -117,7 +117,7 @@ def _copy_captures(
             except (OSError, _Unusable) as exc:
                 copied = None
                 report.left_out.append(f"{pointer.url}: {exc}")
-                logger.warning("left out of the package: %s: %s", pointer.url, exc)
+                logger.debug("left out of the package: %s: %s", pointer.url, exc)
             last = (place, copied)
         if last[1] is not None:
             yield pointer, last[1]
