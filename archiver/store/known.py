@@ -15,6 +15,9 @@ from pathlib import Path
 from archiver.store.db import ArchiveError, connect_read_only
 from archiver.store.tables import APPLICATION_ID, CITATIONS, DOCUMENTS, FILES, LIST_WALKS
 
+#: How many recent answers :meth:`ArchivedPages.page` keeps (a list page's items, and more).
+_RECENT = 1024
+
 
 @dataclass(frozen=True)
 class KnownPage:
@@ -44,6 +47,7 @@ class ArchivedPages:
     ) -> None:
         self.before = before
         self._max_rowid: int | None = None
+        self._recent: dict[str, KnownPage | None] = {}
         try:
             self._conn = connect_read_only(path, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -62,6 +66,19 @@ class ArchivedPages:
 
     def page(self, url: str) -> KnownPage | None:
         """The stored page at ``url`` (first seen before ``before`` or the snapshot), or None."""
+        # A crawl asks twice of each listed item (is it known? its validators); what the
+        # lookup sees is fixed by ``before`` or the snapshot, so a recent answer stays true.
+        fixed = self.before is not None or self._max_rowid is not None
+        if fixed and url in self._recent:
+            return self._recent[url]
+        found = self._page(url)
+        if fixed:
+            if len(self._recent) >= _RECENT:
+                self._recent.clear()
+            self._recent[url] = found
+        return found
+
+    def _page(self, url: str) -> KnownPage | None:
         row = self._conn.execute(
             f"SELECT kind, etag, last_modified, status, first_seen_at FROM {DOCUMENTS} "
             "WHERE url = ? AND (? IS NULL OR first_seen_at < ?) AND (? IS NULL OR rowid <= ?)",
