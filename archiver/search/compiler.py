@@ -80,6 +80,7 @@ class Compiler:
         self.number = {needle: i for i, needle in enumerate(dict.fromkeys(t.needle for t in terms))}
         self.in_title = {t.needle for t in terms if t.field != "body"}
         self.in_body = {t.needle for t in terms if t.field != "title"}
+        self.body_term = {t.needle for t in terms if t.field == "body"}
         self.counted = [t.needle for t in self.positive if t.field != "title"]
 
     def title_hit(self, needle: str) -> Sql:
@@ -91,7 +92,11 @@ class Compiler:
         return f"(instr({column(self.source.body, needle)}, ?) > 0)", [needle]
 
     def presence(self) -> Sql:
-        """The select list of the ``t{i}`` and ``e{i}`` columns."""
+        """The select list of the ``t{i}`` and ``e{i}`` columns.
+
+        A needle that no ``body:`` term names is only ever looked for in the title or the
+        body: its ``e{i}`` is 1 as soon as the title holds it, and the body is not read for it
+        (:meth:`bound` and :meth:`score` allow for that)."""
         parts: list[Sql] = []
         for needle, i in self.number.items():
             if needle in self.in_title:
@@ -99,6 +104,10 @@ class Compiler:
                 parts.append((f"{sql} AS t{i}", params))
             if needle in self.in_body:
                 sql, params = self.body_hit(needle)
+                if needle not in self.body_term:
+                    title, title_params = self.title_hit(needle)
+                    sql, params = f"(CASE WHEN {title} THEN 1 ELSE {sql} END)", [
+                        *title_params, *params]  # fmt: skip
                 parts.append((f"{sql} AS e{i}", params))
         return ", ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
 
@@ -136,9 +145,12 @@ class Compiler:
             i = self.number[term.needle]
             if term.field != "body":
                 pieces.append(f"{TITLE_WEIGHT} * t{i}")
-            if term.field != "title":
-                # (half of the least: no rounding can make it overstate a score)
-                pieces.append(f"{_MANY_HITS if upper else _ONE_HIT / 2} * e{i}")
+            if term.field != "title" and upper:
+                pieces.append(f"{_MANY_HITS} * e{i}")
+            elif term.field == "body":  # (half of the least: no rounding overstates a score)
+                pieces.append(f"{_ONE_HIT / 2} * e{i}")
+            elif term.field == "any":  # e{i} may be 1 for the title alone (presence)
+                pieces.append(f"{_ONE_HIT / 2} * e{i} * (1 - t{i})")
         return " + ".join(pieces)
 
     def score(self, row_id: str, floor: float | None = None) -> Sql:
