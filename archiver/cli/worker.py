@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from archiver.cli.errors import EXIT_FAILED, EXIT_OK, fail
+from archiver.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, fail
 from archiver.cli.options import PathType
 from archiver.sites import SiteProfile
 
@@ -135,8 +135,9 @@ def worker(
     """Join the distributed crawl in Redis: fetch, extract, write WARC files, hand records to
     the writer (`archiver crawl --redis URL`), until the writer ends the crawl.
 
-    Exit status: 0 when the crawl ended; 1 when Redis cannot be reached or no crawl started
-    within --wait; 2 bad input.
+    Exit status: 0 when the crawl ended; 130 stopped (Ctrl-C, SIGTERM: what it took goes
+    back to the frontier); 1 when Redis cannot be reached or no crawl started within --wait;
+    2 bad input.
     """
     import redis
 
@@ -166,4 +167,5 @@ def worker(
         f"{stats.get('item_scraped_count', 0)} records handed on "
         f"({stats.get('finish_reason', 'unknown')})"
     )
-    sys.exit(EXIT_OK if stats.get("finish_reason") == "finished" else EXIT_FAILED)
+    reason = str(stats.get("finish_reason"))
+    sys.exit({"finished": EXIT_OK, "shutdown": EXIT_INTERRUPTED}.get(reason, EXIT_FAILED))
