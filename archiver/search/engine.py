@@ -146,7 +146,7 @@ def _ranked(
 
     One pass over the candidates decides the matches by the presence of each needle (see
     :mod:`~archiver.search.compiler`) and counts the body's occurrences only in the rows whose
-    score can still reach the page: those whose upper bound is no lower than a floor that
+    score can still reach the page: those whose upper bound is no lower than a score that
     ``limit`` matches are known to reach (:func:`_floor`). Any other row ranks below at least
     ``limit`` rows whatever its body holds.
     """
@@ -207,20 +207,21 @@ def _present(
 
 
 #: Matches read to find the floor: enough that a page of the best is among them, if there is.
-_FLOOR_SAMPLE = 2000
+_FLOOR_SAMPLE = 1000
 
 
 def _floor(
     db: Database, compiled: Compiler, present: str, params: list[Any], limit: int | None
 ) -> float | None:
-    """A score that at least ``limit`` matches reach (the least lower bound of the best
-    ``limit`` among the first matches), or None when it is not known."""
+    """A score that at least ``limit`` matches reach (the ``limit``-th best score among the
+    first matches), or None when it is not known."""
     if limit is None or limit > _FLOOR_SAMPLE // 4 or not compiled.counted:
         return None
-    sql = f"""SELECT count(*), min(low) FROM (SELECT low FROM (
-        SELECT {compiled.bound(upper=False)} AS low FROM ({present} LIMIT -1)
-        WHERE {compiled.matches()} LIMIT ?) ORDER BY low DESC LIMIT ?)"""
-    found, least = db.execute(sql, [*params, _FLOOR_SAMPLE, limit]).fetchone()
+    score, score_params = compiled.score("hit_id")
+    sql = f"""SELECT count(*), min(score) FROM (SELECT score FROM (
+        SELECT {score} AS score FROM ({present} LIMIT -1)
+        WHERE {compiled.matches()} LIMIT ?) ORDER BY score DESC LIMIT ?)"""
+    found, least = db.execute(sql, [*score_params, *params, _FLOOR_SAMPLE, limit]).fetchone()
     return float(least) if found >= limit else None
 
 
