@@ -187,10 +187,14 @@ def test_a_profile_file_alone_adds_a_site(web: tuple[World, MockWeb], tmp_path: 
     records = export(mock, db)
     check_news(world, site, records, labelled=True)
     assert any(r["site"] == "xww.bucea.edu.cn" for r in records)  # the shipped profile too
-    listed = archiver(mock, "sites", "list", "--db", str(db), cwd=tmp_path)
+    listed = archiver(mock, "sites", "list", "--nl", "--db", str(db), cwd=tmp_path)
     assert listed.returncode == 0
-    assert re.search(r"^hdu\tsudy\tnews\.hdu\.edu\.cn\t1 lists\t", listed.stdout, re.M)
-    assert re.search(r"^bucea\tbucea\t.*\tshipped$", listed.stdout, re.M)
+    profiles = {p["name"]: p for p in map(json.loads, listed.stdout.splitlines())}
+    assert profiles["hdu"]["family"] == "sudy"
+    assert profiles["hdu"]["hosts"] == ["news.hdu.edu.cn"]
+    assert profiles["hdu"]["lists"] == 1
+    assert profiles["hdu"]["file"].endswith("hdu.toml")
+    assert profiles["bucea"]["file"] == "shipped"
 
 
 def test_sites_check_says_which_fields_changed(
