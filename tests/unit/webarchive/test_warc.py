@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -426,11 +427,17 @@ def site() -> Iterator[str]:
     server.server_close()
 
 
+def without_proxy() -> dict[str, str]:
+    """This environment without the proxy variables: the crawl asks 127.0.0.1 itself."""
+    proxies = {"http_proxy", "https_proxy", "all_proxy"}
+    return {k: v for k, v in os.environ.items() if k.lower() not in proxies}
+
+
 def test_crawl_writes_every_exchange(site: str, tmp_path: Path) -> None:
     warc_dir, out = tmp_path / "warc", tmp_path / "seen.json"
     done = subprocess.run(
         [sys.executable, "-c", CRAWL_SCRIPT, site, str(warc_dir), str(out)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, env=without_proxy(),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     seen = json.loads(out.read_text())
