@@ -42,7 +42,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
@@ -79,6 +79,7 @@ class WarcCaptureMiddleware:
         #: a file never holds a record after a cut-off one
         self.fault: LocalFault | None = None
         self._thread: ThreadPool | None = None  # the writer's thread, started on first use
+        self.threaded = True  # False: each exchange written on the reactor's thread
         self._write_error: OSError | None = None  # the first error the thread met
 
     @classmethod
@@ -92,6 +93,7 @@ class WarcCaptureMiddleware:
             info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
         )
         middleware = cls(writer, crawler)
+        middleware.threaded = settings.getbool("ARCHIVER_WARC_THREAD", default.ARCHIVER_WARC_THREAD)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -127,6 +129,8 @@ class WarcCaptureMiddleware:
         """Run ``write(*args)`` on the writer's thread, after what is queued there."""
         from twisted.internet import reactor  # the one Scrapy installed: not at import
 
+        if not self.threaded:
+            return maybeDeferred(self._guarded, write, *args)
         if self._thread is None:
             self._thread = ThreadPool(1, 1, "warc-writer")
             self._thread.start()
