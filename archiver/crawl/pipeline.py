@@ -62,6 +62,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.lock: CrawlLock | None = None
         self.run_id: int | None = None
+        self.commits: BatchCommits | None = None
         self.counts: Counter[str] = Counter()
         self.failing: set[str] = set()  # the URLs that failed before this run
         self.fetched: set[str] = set()  # … and that this run fetched
@@ -90,9 +91,10 @@ class ArchivePipeline:
             logger.error("%s", exc)
             raise CloseSpider("locked") from None
         self.archive = Archive.open(self.db_path, create=True)
-        self.commits = BatchCommits(self.crawler, self.archive, self.db_path)
         start_urls = getattr(self.crawler.spider, "start_urls", [])
         self.run_id = self._start_run(start_urls)
+        # batched from here: the run's own row is committed, whatever a lost batch takes
+        self.commits = BatchCommits(self.crawler, self.archive, self.db_path)
         self._stats.set_value("archiver/run_id", self.run_id)
         self.failing = self.archive.failing_urls()
         log_run_line(logger, "crawl run %d started: %s", self.run_id, self.db_path)
@@ -199,7 +201,7 @@ class ArchivePipeline:
     def spider_closed(self, spider: object, reason: str) -> None:
         """Close the run: ``ok``, ``partial`` (some pages failed) or ``failed``; then the lock."""
         try:
-            if self.archive is not None:
+            if self.commits is not None:
                 self.commits.stop()
             if self.archive is not None and self.run_id is not None:
                 self._finish_run(reason)
