@@ -10,10 +10,10 @@ sees each response first, exactly as the download handler produced it:
   gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.webarchive.warc`);
 - robots.txt and the web archive's API replies are ordinary downloads through this chain.
 
-The writing itself (warcio's records, gzip, digests, the file) happens on a thread of its
-own, one exchange after the other, so the reactor goes on downloading and parsing meanwhile;
-the response goes on once its records are written and flushed, so every capture a record
-names is on disk before the record is stored. At the spider's close the writer finishes what
+With ``ARCHIVER_WARC_THREAD`` the writing itself (warcio's records, gzip, digests, the file)
+happens on a thread of its own, one exchange after the other, so the reactor goes on
+downloading and parsing meanwhile; the response goes on once its records are written and
+flushed, so every capture a record names is on disk before the record is stored. At the spider's close the writer finishes what
 is queued, then closes its file.
 
 ``process_request`` runs last, just before the download, and marks the request; a response
@@ -79,7 +79,7 @@ class WarcCaptureMiddleware:
         #: a file never holds a record after a cut-off one
         self.fault: LocalFault | None = None
         self._thread: ThreadPool | None = None  # the writer's thread, started on first use
-        self.threaded = True  # False: each exchange written on the reactor's thread
+        self.threaded = False  # True: written on a thread of its own (ARCHIVER_WARC_THREAD)
         self._write_error: OSError | None = None  # the first error the thread met
 
     @classmethod
