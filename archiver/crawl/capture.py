@@ -13,8 +13,8 @@ sees each response first, exactly as the download handler produced it:
 With ``ARCHIVER_WARC_THREAD`` the writing itself (warcio's records, gzip, digests, the file)
 happens on a thread of its own, one exchange after the other, so the reactor goes on
 downloading and parsing meanwhile; the response goes on once its records are written and
-flushed, so every capture a record names is on disk before the record is stored. At the spider's close the writer finishes what
-is queued, then closes its file.
+flushed, so every capture a record names is on disk before the record is stored. At the
+spider's close the writer finishes what is queued, then closes its file.
 
 ``process_request`` runs last, just before the download, and marks the request; a response
 without the mark never went over the network (an HTTP-cache hit, or one made up by another
