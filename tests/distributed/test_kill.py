@@ -92,6 +92,8 @@ def crawl_with_kills(
     crawl end."""
     db = folder / "archive.db"
     wait_for("some records", lambda: stored(db, "SELECT count(*) FROM documents") >= 8)
+    # worker a has done work of its own (a capture), so killing it loses something to recover
+    wait_for("worker a's captures", lambda: any((folder / "warc-a").glob("archiver-a-*.warc.gz")))
 
     # every site stops answering: every process holds requests in flight, none is writing
     hosts = list(world._pages) + list(world._apps)
@@ -134,7 +136,15 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
                         str(folder / f"warc-{name}"), "-v"], folder, name)
             for name in ("a", "b")
         ]  # fmt: skip
+        # the sites answer once both workers are fetching, so that both take work
+        hosts = list(world._pages) + list(world._apps)
+        for host in hosts:
+            world.hold(host)
         writer = start(web, writer_args, folder, "writer")
+        for name in ("a", "b"):
+            log = folder / f"{name}.err"
+            wait_for(f"worker {name}", lambda log=log: b"Spider opened" in log.read_bytes())
+        world.release()
         processes = [*workers, writer]
         try:
             code = one.returncode
