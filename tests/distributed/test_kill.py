@@ -141,12 +141,12 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
         for host in hosts:
             world.hold(host)
         writer = start(web, writer_args, folder, "writer")
-        for name in ("a", "b"):
-            log = folder / f"{name}.err"
-            wait_for(f"worker {name}", lambda log=log: b"Spider opened" in log.read_bytes())
-        world.release()
         processes = [*workers, writer]
         try:
+            for name in ("a", "b"):
+                log = folder / f"{name}.err"
+                wait_for(f"worker {name}", lambda log=log: b"Spider opened" in log.read_bytes())
+            world.release()
             code = one.returncode
             crawl_with_kills(world, url, folder, writer_args, web, processes, writer, code)
         finally:
