@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,14 @@ from archiver.cli.options import (
     page_url_from_bytes,
     read_page,
     sites_dir_option,
-    utf8_stdout,
 )
+from archiver.cli.output import Output, destination, emit, output_options
 from archiver.export import export_record, fields_for
+
+
+def _columns(params: dict[str, Any]) -> tuple[str, ...]:
+    """A record's fields (both kinds' unless --kind names one), the family and the file."""
+    return (*fields_for(params.get("kind")), "family", "file")
 
 
 @click.command(
@@ -28,6 +34,7 @@ from archiver.export import export_record, fields_for
 Examples:
   archiver parse --url https://xww.bucea.edu.cn/zhxw/26536.htm saved-page.html
   archiver parse pages/*.html | jq '{file, family, title, published_date}'
+  archiver parse --kind news --csv --fields file,title,published,department pages/*.html
 """
 )
 @db_option
@@ -45,8 +52,14 @@ Examples:
     "site with a profile, else a bureau page).",
 )
 @click.argument("files", nargs=-1, required=True, type=PathType(dir_okay=False, path_type=Path))
+@output_options(_columns, default="nl")
 def parse(
-    db: Path, sites_dir: Path | None, url: str | None, kind: str | None, files: tuple[Path, ...]
+    db: Path,
+    sites_dir: Path | None,
+    url: str | None,
+    kind: str | None,
+    files: tuple[Path, ...],
+    output: Output,
 ) -> None:
     """Print the record each saved page FILE gives, one JSON line per FILE.
 
@@ -54,17 +67,34 @@ def parse(
     extractor after a site changes its markup (the archive is not opened: --db only says
     where the profiles folder is). Each line also names the page family the page
     was read as ("family"; null: the generic extractor), and its provenance the rule that gave
-    each field.
+    each field. The other formats of the output scheme give a row per FILE.
     """
     from archiver.cli.profiles import site_profiles
-    from archiver.extract import AUTO, decode_html, extract_document, page_family
-    from archiver.records import Kind
-    from archiver.sites import profile_for_url
 
     profiles = site_profiles(db, sites_dir).values()
     override = cited_hosts_override()
 
-    out = utf8_stdout()
+    records = _records(files, url, kind, profiles, override)
+    if output.fmt in ("nl", "json") and output.fields is None:
+        # a JSON record holds its own kind's fields, as export's do; a table needs them all
+        with destination(output) as out:
+            if output.fmt == "nl":
+                for record in records:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                out.write(json.dumps(list(records), ensure_ascii=False, indent=1) + "\n")
+        return
+    emit(output, records, _columns({"kind": kind}), noun="records")
+
+
+def _records(
+    files: tuple[Path, ...], url: str | None, kind: str | None, profiles: Any, override: Any
+) -> Iterator[dict[str, Any]]:
+    """The record of each saved page, read as the crawl would read it."""
+    from archiver.extract import AUTO, decode_html, extract_document, page_family
+    from archiver.records import Kind
+    from archiver.sites import profile_for_url
+
     for path in files:
         raw = read_page(path)
         page_url = url or page_url_from_bytes(raw)
@@ -92,7 +122,7 @@ def parse(
         news = as_kind == "news"
         record["family"] = page_family(text, page_url, family if news else AUTO)
         record["file"] = str(path)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        yield record
 
 
 def _doc_as_row(doc: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from archiver.records import Capture
 from archiver.store import Archive
 from tests.clirunner import run
 from tests.factories import NEWS_2011, make_archive, make_news
+from tests.fixtures import PAGES
 
 #: Each command that prints rows, with arguments, and two of its columns.
 COMMANDS = [
@@ -25,6 +26,7 @@ COMMANDS = [
     (["stats"], ("group", "count")),
     (["sites", "list"], ("name", "hosts")),
     (["runs"], ("id", "outcome")),
+    (["parse", "--url", NEWS_2011, str(PAGES / "news_2011_zhxw_26536.htm")], ("url", "file")),
 ]
 IDS = [" ".join(args[:1] if args[0] != "sites" else args) for args, _ in COMMANDS]
 
