@@ -21,8 +21,9 @@ from archiver.search.engine import _RECORDS
 from archiver.store import Archive, Filters
 
 #: 的 and 一 are in nearly every record, many times (more dictionary entries than a quarter of
-#: the records: checked by scanning); 党, 委, 农 in some; ASCII letters to fold.
-COMMON, SOME = "的一", "党委农简报aB"
+#: the records: checked by scanning); 党, 委, 农 in some; ASCII letters to fold; the characters
+#: that a ``LIKE`` pattern escapes.
+COMMON, SOME = "的一", "党委农简报aB%_\\"
 NEEDLES = [
     "的",
     "一",
@@ -38,6 +39,13 @@ NEEDLES = [
     "B的",
     "的党委",
     "一的一",
+    "%",
+    "_",
+    "\\",
+    "a%",
+    "_的",
+    "b\\_",
+    "\\%",
 ]
 FIELDS = ["", "title:", "body:"]
 
@@ -122,7 +130,8 @@ def test_the_plans_are_both_exercised(db: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["的", "一", "党", "党委", "的一", "B", "简报", "的 党", "a 的一"]
+    "query",
+    ["的", "一", "党", "党委", "的一", "B", "简报", "的 党", "a 的一", "%", "_", "\\%", "a_"],
 )
 def test_the_ranking_is_the_documented_one(db: Database, query: str) -> None:
     expected = reference(query)
