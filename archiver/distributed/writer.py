@@ -114,9 +114,8 @@ class WriterPipeline(ArchivePipeline):
                 if counts is None:
                     return  # a local fault (a full disk): nothing more is stored, nor acked
                 done.append((entry_id, counts))
-            commit = getattr(self.archive, "commit_pending", None)
-            if commit is not None:  # the archive commits in batches: this one first
-                commit()
+            if self.commits is not None:  # the archive commits in batches: this one first
+                self.commits.commit()  # a full disk stops the crawl, as in one process
                 if stopped_by_fault(self.crawler):
                     return
             for entry_id, counts in done:
