@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.search.compiler import Compiler, Source, prefix_upper_bound
+from archiver.search.compiler import K1, Compiler, Source, prefix_upper_bound
 from archiver.search.query import Query, Term, parse_query
 from archiver.search.snippets import Snippet, make_snippet
 from archiver.store import Filters
@@ -148,10 +148,34 @@ def _ranked(
     :mod:`~archiver.search.compiler`) and counts the body's occurrences only in the rows whose
     score can still reach the page: those whose upper bound is no lower than a score that
     ``limit`` matches are known to reach (:func:`_floor`). Any other row ranks below at least
-    ``limit`` rows whatever its body holds.
+    ``limit`` rows whatever its body holds. Given a limit, the rows whose title holds a
+    positive term are ranked first, alone, and are often enough.
     """
     compiled = Compiler(query, source, db if use_index else None)
-    present, params = _present(compiled, source, filters, use_index)
+    titled = [compiled.title_hit(t.needle) for t in compiled.positive if t.field != "body"]
+    if use_index and limit and titled:
+        # First the rows whose title holds a term (in a query of common characters, few of
+        # the matches): a row whose title holds none scores less than K1 + 1 a counted term.
+        # When the page found among the first scores more than that, it is the page, and the
+        # bodies of the other rows are never read.
+        only = " OR ".join(sql for sql, _ in titled), [p for _, ps in titled for p in ps]
+        first = _ranked_rows(db, compiled, source, filters, limit, use_index, only)
+        if len(first) >= limit and first[limit - 1][1] > (K1 + 1) * len(compiled.counted):
+            return first
+    return _ranked_rows(db, compiled, source, filters, limit, use_index)
+
+
+def _ranked_rows(
+    db: Database,
+    compiled: Compiler,
+    source: Source,
+    filters: Filters,
+    limit: int | None,
+    use_index: bool,
+    only: tuple[str, list[Any]] | None = None,
+) -> list[tuple[int, float, str | None, str]]:
+    """:func:`_ranked` over the rows that also meet the condition ``only``, if given."""
+    present, params = _present(compiled, source, filters, use_index, only)
     floor = _floor(db, compiled, present, params, limit)
     score, score_params = compiled.score("hit_id", floor)
     # LIMIT -1: the presence columns are computed once a row, not inlined where they are used
@@ -182,9 +206,14 @@ def count_matches(
 
 
 def _candidates(
-    compiled: Compiler, source: Source, filters: Filters, use_index: bool
+    compiled: Compiler,
+    source: Source,
+    filters: Filters,
+    use_index: bool,
+    only: tuple[str, list[Any]] | None = None,
 ) -> tuple[str, str, list[Any]]:
-    """The rows (FROM …) and the condition (WHERE …) of the candidates, and its parameters."""
+    """The rows (FROM …) and the condition (WHERE …) of the candidates, and its parameters;
+    ``only``: a further condition."""
     candidates = compiled.candidates(compiled.query.root) if use_index else None
     cand_sql, cand_params = (
         (f"{source.rowid} IN ({candidates[0]})", candidates[1]) if candidates else ("1", [])
@@ -192,14 +221,20 @@ def _candidates(
     where, where_params = filters.where()
     if source is _ATTACHMENTS and where != "1":
         where = f"d.url IS NOT NULL AND {where}"  # a filter needs the page archived
-    return source.rows, f"{cand_sql} AND {where}", [*cand_params, *where_params]
+    only_sql, only_params = (f"({only[0]})", only[1]) if only else ("1", [])
+    return source.rows, f"{cand_sql} AND {where} AND {only_sql}", [
+        *cand_params, *where_params, *only_params]  # fmt: skip
 
 
 def _present(
-    compiled: Compiler, source: Source, filters: Filters, use_index: bool
+    compiled: Compiler,
+    source: Source,
+    filters: Filters,
+    use_index: bool,
+    only: tuple[str, list[Any]] | None = None,
 ) -> tuple[str, list[Any]]:
     """SELECT of each candidate's ``hit_id``, ``published``, ``url`` and presence columns."""
-    rows, where, params = _candidates(compiled, source, filters, use_index)
+    rows, where, params = _candidates(compiled, source, filters, use_index, only)
     presence, presence_params = compiled.presence()
     columns = ", ".join(filter(None, [f"{source.rowid} AS hit_id, d.published AS published",
                                       f"{source.url} AS url", presence]))  # fmt: skip

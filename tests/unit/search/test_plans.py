@@ -176,3 +176,22 @@ def test_filters_and_counts_agree(db: Database, query: str, since: str | None) -
     every = search(db, query, filters, limit=None)
     assert count_hits(db, query, filters) == len(every)
     assert _rounded(search(db, query, filters, limit=5)) == _rounded(every[:5])
+
+
+def test_a_page_of_title_hits_is_the_page_of_every_hit(db: Database) -> None:
+    """A page is first looked for among the records whose title holds a term; when it is not
+    known to be the page (for one term: fewer such records than the page), every record is
+    ranked. Either way: the same page."""
+    limits, pages = (1, 5, 20, 60, 200), {"title hits": 0, "every hit": 0}
+    for query in ["的", "党", "农", "简报", "a", "%", "_的"]:
+        every = _rounded(search(db, query, limit=None))
+        needle = parse_query(query).positive_terms()[0].needle
+        in_title = sum(needle in (r.title or "").lower() for r in RECORDS)
+        for limit in limits:
+            assert _rounded(search(db, query, limit=limit)) == every[:limit]
+            pages["title hits" if in_title >= limit else "every hit"] += 1
+    assert all(pages.values())  # both plans are taken
+    for query in ["的 党", "党 OR 农", "的 NOT 党", "title:的 农", "body:党 的", "农 OR NOT 的"]:
+        every = _rounded(search(db, query, limit=None))
+        for limit in limits:
+            assert _rounded(search(db, query, limit=limit)) == every[:limit]
