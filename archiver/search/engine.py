@@ -153,7 +153,7 @@ def _ranked(
     """
     compiled = Compiler(query, source, db if use_index else None)
     titled = [compiled.title_hit(t.needle) for t in compiled.positive if t.field != "body"]
-    if use_index and limit and titled:
+    if use_index and limit and titled and compiled.in_body:  # (no body to spare reading)
         # First the rows whose title holds a term (in a query of common characters, few of
         # the matches): a row whose title holds none scores less than K1 + 1 a counted term.
         # When the page found among the first scores more than that, it is the page, and the
