@@ -11,11 +11,11 @@ SQLite's word tokenizers do not segment Chinese, so the index works on character
   (the padding makes this exact, even at the end of a title).
 * A term of one or two characters whose dictionary entries outnumber a quarter of the
   records (``的``, ``党``) offers no candidates: checking every record is cheaper.
-* Every candidate is then checked against the real text with ``instr``, so a search returns
-  exactly what a substring scan returns. Matching ignores the case of ASCII letters only (the
-  rule of SQLite's ``lower()``); a term never spans the title and the body. Occurrences are
-  counted, for the ranking, only in the rows whose score can still reach the page asked for
-  (:mod:`~archiver.search.compiler`).
+* Every candidate is then checked against the real text with ``LIKE`` (as a scan does), so a
+  search returns exactly what a substring scan returns. Matching ignores the case of ASCII
+  letters only (the rule of SQLite's ``lower()`` and ``LIKE``); a term never spans the title
+  and the body. Occurrences are counted, for the ranking, only in the rows whose score can
+  still reach the page asked for (:mod:`~archiver.search.compiler`).
 
 Triggers on ``documents`` keep the index in step with inserts, updates and deletes. The index,
 its dictionary and its triggers are part of the archive's schema (:mod:`archiver.store.fts`);

@@ -6,7 +6,7 @@ The work of a search is split so that the text is read as little as a query allo
 * candidates: the rowids the index says may match (:meth:`Compiler.candidates`). A term of one
   or two characters found in many records gives none: reading its entries in the index's
   dictionary (one per occurrence) costs more than checking every record (:func:`is_common`);
-* presence: whether the title, the body holds each needle, with ``instr``, which stops at the
+* presence: whether the title, the body holds each needle, with ``LIKE``, which stops at the
   first occurrence, once a row (:meth:`Compiler.presence`). The query's exact meaning is
   decided on these alone (:meth:`Compiler.matches`), and so are bounds of a row's score
   (:meth:`Compiler.bound`);
@@ -31,7 +31,7 @@ _ONE_HIT, _MANY_HITS = 1.0, K1 + 1
 
 #: A short term is common, and read by checking every record rather than through the index,
 #: when its dictionary entries (one per occurrence) number more than this share of the
-#: records: past it, reading them costs more than an ``instr`` over every title and body.
+#: records: past it, reading them costs more than a ``LIKE`` over every title and body.
 COMMON_SHARE = 0.25
 _MIN_PROBE = 1000
 
@@ -84,7 +84,7 @@ class Compiler:
 
     :meth:`presence` selects, for needle number ``i``, ``t{i}`` (the title holds it) and
     ``e{i}`` (the body does); :meth:`matches`, :meth:`bound` and :meth:`score` are written
-    over those columns, so that each ``instr`` runs once a row. :meth:`exact` is the same
+    over those columns, so that each ``LIKE`` runs once a row. :meth:`exact` is the same
     meaning over the row itself, for a count (SQLite stops at the first term that decides).
     """
 
