@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -120,3 +121,13 @@ class FinishedCrawl:
         """A copy of the crawl's files (database, WARC files) in ``folder``; its database."""
         shutil.copytree(self._folder, folder, dirs_exist_ok=True)
         return folder / "archive.db"
+
+
+def stored(db: Path, sql: str) -> int:
+    """The number ``sql`` counts in the archive ``db`` while a crawl writes it (0 before it
+    exists)."""
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import FAST, archiver, crawl, export
+from tests.crawling import FAST, archiver, crawl, export, stored
 from tests.fixtures import REPO
 from tests.mockweb import MockWeb, World, catalog, make_world
 from tests.mockweb.archive import AVAILABILITY_HOST, WAYBACK_HOST
@@ -44,14 +43,6 @@ STOP_AFTER_TWO = ("--set", "ARCHIVER_KNOWN_RUN=2",
 
 def paged_world() -> World:
     return build_world(catalog.ARTICLES, _PAGED, catalog.BRIEFS)
-
-
-def stored(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute(sql).fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def test_briefs_in_flight_when_killed_are_fetched_by_the_next_incremental_run(

@@ -14,19 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import crawl
+from tests.crawling import crawl, stored
 from tests.mockweb import MockWeb
 
 SLOW = ["--set", "DOWNLOAD_DELAY=0.5", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "RETRY_BACKOFF_BASE=0", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]  # fmt: skip
-
-
-def stored(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute(sql).fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def crawl_caught_midway(web: MockWeb, db: Path) -> subprocess.Popen[str]:

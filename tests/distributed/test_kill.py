@@ -20,7 +20,7 @@ from typing import Any
 import redis
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.crawling import FAST, crawl, export
+from tests.crawling import FAST, crawl, export, stored
 from tests.mockweb import MockWeb, World
 from tests.mockweb.families import family_world
 from tests.redisserver import redis_server
@@ -32,14 +32,6 @@ LEASE = ("--set", "ARCHIVER_REDIS_LEASE=3")
 def start_urls(world: World) -> list[str]:
     sites = world.expected.family_sites.values()
     return [*world.expected.start_urls, *(site.start_url for site in sites)]
-
-
-def stored(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute(sql).fetchone()[0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def wait_for(what: str, check: Any, timeout: float = 90) -> None:
