@@ -137,7 +137,7 @@ class ArchiveDB:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open {path}: {exc}") from None
-        try:
+        with _closed_on_failure(conn, path):
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if exists and app_id != APPLICATION_ID:
                 raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
@@ -146,14 +146,6 @@ class ArchiveDB:
             # is one transaction); an up-to-date one is not written to
             archive.migrate()
             return archive
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            if "file is not a database" in str(exc):
-                raise ArchiveError(f"{path} is not an SQLite database") from None
-            raise ArchiveError(f"cannot open {path}: {exc}") from None
-        except ArchiveError:
-            conn.close()
-            raise
 
     @classmethod
     def _open_for_reading(cls, path: Path) -> Self:
@@ -161,7 +153,7 @@ class ArchiveDB:
             conn = connect_read_only(path, tidy=True)
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open {path}: {exc}") from None
-        try:
+        with _closed_on_failure(conn, path):
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 raise ArchiveError(f"{path} is an SQLite database but not an archiver archive")
             archive = cls(Database(conn))
@@ -176,14 +168,6 @@ class ArchiveDB:
                 cls.open(path).close()  # migrated, in one transaction per migration
                 return cls._open_for_reading(path)
             return archive
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            if "file is not a database" in str(exc):
-                raise ArchiveError(f"{path} is not an SQLite database") from None
-            raise ArchiveError(f"cannot open {path}: {exc}") from None
-        except ArchiveError:
-            conn.close()
-            raise
 
     def _up_to_date(self) -> bool:
         """Whether no migration is pending; :class:`ArchiveError` for a newer archive."""
@@ -314,3 +298,19 @@ class ArchiveDB:
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
             list(row.values()),
         )
+
+
+@contextmanager
+def _closed_on_failure(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Close ``conn`` when opening the archive at ``path`` fails; an SQLite error becomes one
+    :class:`ArchiveError` line."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "file is not a database" in str(exc):
+            raise ArchiveError(f"{path} is not an SQLite database") from None
+        raise ArchiveError(f"cannot open {path}: {exc}") from None
+    except ArchiveError:
+        conn.close()
+        raise
