@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +82,22 @@ def _wait_until_serving(proc: subprocess.Popen[bytes], log: Path, timeout: float
                 pass
         time.sleep(0.1)
     pytest.fail(f"archiver serve did not answer within {timeout} s:\n{log.read_text()}")
+
+
+@contextmanager
+def in_process(archive: Path) -> Iterator[Any]:
+    """The Datasette of ``archive`` in this process, started, for :func:`asgi_get`."""
+    from archiver.serve import build_datasette
+
+    datasette = build_datasette(archive)
+    asyncio.run(datasette.invoke_startup())
+    try:
+        yield datasette
+    finally:
+        for database in datasette.databases.values():
+            database.close()
+
+
+def asgi_get(datasette: Any, path: str) -> Any:
+    """GET ``path`` of an in-process Datasette (no socket, no proxy): its httpx response."""
+    return asyncio.run(datasette.client.get(path))

@@ -7,7 +7,6 @@ command over HTTP as a browser's would.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import gzip
 import html as htmllib
@@ -19,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from datasette.utils import tilde_encode
 
@@ -40,7 +38,8 @@ from tests.factories import (
     RECORDS,
     make_archive,
 )
-from tests.serving import fetch, serving
+from tests.serving import asgi_get as get
+from tests.serving import fetch, in_process, serving
 
 CAPTURED = "https://xww.bucea.edu.cn/zhxw/40000.htm"
 UNAVAILABLE = "http://kxfzg.bjedu.gov.cn/gzjb/2011-06-20/2611.html"
@@ -95,15 +94,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ds(archive_path: Path) -> Iterator[Any]:
-    datasette = build_datasette(archive_path)
-    asyncio.run(datasette.invoke_startup())
-    yield datasette
-    for database in datasette.databases.values():
-        database.close()
-
-
-def get(ds: Any, path: str) -> httpx.Response:
-    return asyncio.run(ds.client.get(path))
+    with in_process(archive_path) as datasette:
+        yield datasette
 
 
 def text_of(html: str, css_class: str) -> str:

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlite_utils import Database
 
@@ -34,7 +33,8 @@ from tests.factories import (
     RECORDS,
     make_archive,
 )
-from tests.serving import fetch, serving
+from tests.serving import asgi_get as get
+from tests.serving import fetch, in_process, serving
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +44,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ds(archive_path: Path) -> Iterator[Any]:
-    datasette = build_datasette(archive_path)
-    asyncio.run(datasette.invoke_startup())
-    yield datasette
-    for database in datasette.databases.values():
-        database.close()
-
-
-def get(ds: Any, path: str) -> httpx.Response:
-    return asyncio.run(ds.client.get(path))
+    with in_process(archive_path) as datasette:
+        yield datasette
 
 
 def get_json(ds: Any, path: str) -> Any:
