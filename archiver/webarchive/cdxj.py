@@ -16,13 +16,18 @@ into place: a reader never sees half an index.
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+import surt
+from warcio.timeutils import iso_date_to_timestamp
 
 from archiver.webarchive.warc_read import warc_files
 
@@ -84,6 +89,53 @@ def index_warc(warc: Path, index: Path) -> None:
 
     with _atomic(index) as out:
         Indexer(output=out, inputs=[str(warc)], sort=True).process_all()
+
+
+def cdxj_line(
+    url: str,
+    warc_date: str,
+    status: int,
+    content_type: str | None,
+    digest: str,
+    offset: int,
+    length: int,
+    filename: str,
+) -> str:
+    """The index line of a response record, as ``cdxj-indexer`` writes it on reading the
+    record back (the same key, fields, order and JSON), made from what the writer knows.
+
+    The writer keeps these lines as it writes and saves them, sorted, when the file closes
+    (:func:`write_file_index`): a crawl never reads its own WARC files back to index them.
+    """
+    fields: dict[str, str] = {"url": url}
+    if content_type is not None:  # as cdxj-indexer: the type without parameters
+        fields["mime"] = _PARAMETERS.split(content_type, 1)[0].strip() if content_type else ""
+    fields |= {
+        "status": str(status),
+        "digest": digest,
+        "length": str(length),
+        "offset": str(offset),
+        "filename": filename,
+    }
+    return f"{_surt(url)} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
+
+
+_PARAMETERS = re.compile(r"[;\s]")
+
+
+def _surt(url: str) -> str:
+    try:
+        return str(surt.surt(url))
+    except Exception:  # as cdxj-indexer: a URL surt cannot read is its own key
+        return url
+
+
+def write_file_index(warc: Path, lines: Iterable[str]) -> None:
+    """Save the index of the closed file ``warc`` from its lines (:func:`cdxj_line`), sorted
+    as ``cdxj-indexer --sort`` sorts them. Made after the file is closed, the index is newer
+    than the file, so :func:`update_index` takes it as current."""
+    with _atomic(file_index_path(warc)) as out:
+        out.writelines(sorted(lines))
 
 
 def _stale(index: Path, warc: Path) -> bool:

@@ -21,6 +21,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.webarchive.cdxj import cdxj_line, write_file_index
 from archiver.webarchive.warc_types import SUFFIX, CaptureRef, Headers
 
 # the name from before the split into modules, which a logging filter may name
@@ -75,6 +76,7 @@ class WarcWriter:
         self._serial = 0
         self._out: IO[bytes] | None = None
         self._warc: Any = None  # warcio's WARCWriter over ``_out``
+        self._index: list[str] = []  # the open file's CDXJ lines, saved when it closes
 
     def write_exchange(
         self,
@@ -114,6 +116,13 @@ class WarcWriter:
         response = self._record(url, "response", response_body, http, common)
         offset, length = self._write(response)
         record_id = response.rec_headers.get_header("WARC-Record-ID")
+        self._index.append(
+            cdxj_line(
+                url, date, status, http.get_header("Content-Type"),
+                response.rec_headers.get_header("WARC-Payload-Digest"),
+                offset, length, self.files[-1],
+            )
+        )  # fmt: skip
         request = self._record(
             url,
             "request",
@@ -150,11 +159,21 @@ class WarcWriter:
         return str(record.rec_headers.get_header("WARC-Record-ID"))
 
     def close(self) -> None:
-        """Close the current file; a later write opens a new one."""
+        """Close the current file and save its CDXJ index; a later write opens a new one.
+
+        An index that cannot be saved is named in the log: the file is indexed from its
+        records by the next :func:`~archiver.webarchive.cdxj.update_index`.
+        """
         if self._out is not None:
             self._out.close()
             self._out = None
             self._warc = None
+            lines, self._index = self._index, []
+            warc = self.folder / self.files[-1]
+            try:
+                write_file_index(warc, lines)
+            except OSError as exc:
+                logger.warning("CDXJ index of %s not saved (%s): indexed again later", warc, exc)
 
     def __enter__(self) -> Self:
         return self
