@@ -115,7 +115,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        quiet_network_tracebacks()
+        quiet_network_tracebacks(crawler.settings.get("LOG_LEVEL"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if not spider.profiles:
@@ -212,6 +212,7 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
         self._count("list_pages")
         # the label the list prints, else its profile's; none is ever made up
         label = page.section or profile.label_of(lst)
+        listed: list[str] = []
         for item in page.items:
             if not profile.owns(item.url):
                 self._count("offsite_items")
@@ -219,14 +220,15 @@ class NewsSpider(WebArchiveRecovery, scrapy.Spider):
             # a dynamic twin (VSB content.jsp, SUDY page.psp) is its static article, once
             url = canonical_article_url(item.url) or item.url
             streak = self.known.streak(streak, url)
-            if label:
-                yield Listing(url=url, section=label)
+            listed.append(url)
             yield self.known.request(
                 url,
                 self.parse_article,
                 self.page_failed,
                 cb_kwargs={"url": url, "site": site, "section": label},
             )
+        if label and listed:
+            yield Listing(urls=listed, section=label)
         if not page.next_url:
             yield ListWalked(start_url=lst, at=utc_now())
             return

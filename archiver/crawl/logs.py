@@ -47,8 +47,16 @@ class ExceptionsAsOneLine(logging.Filter):
 ONE_LINE_LOGGERS = ("tldextract",)
 
 
-def quiet_network_tracebacks() -> None:
-    """Install the filters on the noisy loggers (idempotent)."""
+#: Scrapy's loggers of a line per response and per item ("Crawled", "Scraped from"), at DEBUG.
+PER_PAGE_LOGGERS = ("scrapy.core.engine", "scrapy.core.scraper")
+
+
+def quiet_network_tracebacks(level: int | str | None = None) -> None:
+    """Install the filters on the noisy loggers (idempotent).
+
+    Given the crawl's ``LOG_LEVEL``, Scrapy's per-page loggers are set to it: a level the
+    handlers would drop is then not made into a record at all (two records a page, else).
+    """
     for name, kind in [
         *((n, NetworkErrorsAsWarnings) for n in NOISY_LOGGERS),
         *((n, ExceptionsAsOneLine) for n in ONE_LINE_LOGGERS),
@@ -56,6 +64,9 @@ def quiet_network_tracebacks() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, kind) for f in logger.filters):
             logger.addFilter(kind())
+    if level is not None:
+        for name in PER_PAGE_LOGGERS:
+            logging.getLogger(name).setLevel(level)
 
 
 #: The level of a run's start and finish lines: above WARNING, so that the default log (and a

@@ -128,7 +128,7 @@ class ArchivePipeline:
     def _store(self, item: Any) -> None:
         assert self.archive is not None
         if isinstance(item, Listing):
-            self.archive.add_sections(item.url, [item.section])
+            self.archive.add_listed(item.urls, item.section)
         elif isinstance(item, ListWalked):
             self.archive.mark_list_walked(item.start_url, item.at)
         elif isinstance(item, NotModified):

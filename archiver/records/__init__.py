@@ -176,7 +176,7 @@ class ListWalked:
 
 @dataclass
 class Listing:
-    """A news article seen on a section list, reported after the article itself was stored."""
+    """The news articles a section list page lists (one item a page, not one an article)."""
 
-    url: str
+    urls: list[str]
     section: str

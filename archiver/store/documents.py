@@ -14,6 +14,7 @@ from typing import Any, Literal
 from archiver.records import Document, News
 from archiver.records.checks import lost_content, page_problem
 from archiver.records.fields import FIELDS
+from archiver.store.char_counts import save_char_counts
 from archiver.store.db import ArchiveDB, ArchiveError, utc_now
 from archiver.store.tables import (
     CITATIONS,
@@ -128,6 +129,8 @@ class Documents(ArchiveDB):
                 )
             row.update(run_id=run_id, withdrawn_at=None, checked_at=now)
             self._upsert(DOCUMENTS, row, ("url",))
+            if old is None or (old["title"], old["body"]) != (row["title"], row["body"]):
+                save_char_counts(self.db.conn, doc.url, row["title"], row["body"])
             if outcome != "unchanged":
                 self._add_version(row, cites)
             if isinstance(doc, News):
@@ -191,6 +194,8 @@ class Documents(ArchiveDB):
                 return changed
             row.update({column: old[column] for column in STORE_COLUMNS})
             self._upsert(DOCUMENTS, row, ("url",))
+            if (old["title"], old["body"]) != (row["title"], row["body"]):
+                save_char_counts(self.db.conn, doc.url, row["title"], row["body"])
             self._add_version(row, cites)  # the current version, re-derived
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, row["fetched_at"] or utc_now())
@@ -235,10 +240,19 @@ class Documents(ArchiveDB):
         with self._write():
             self._add_sections(url, sections, utc_now())
 
+    def add_listed(self, urls: Iterable[str], section: str) -> None:
+        """Record that the documents at ``urls`` are listed under ``section``."""
+        now = utc_now()
+        with self._write():
+            self._insert_sections([(url, section, now) for url in urls])
+
     def _add_sections(self, url: str, sections: Iterable[str], now: str) -> None:
+        self._insert_sections([(url, section, now) for section in sections if section])
+
+    def _insert_sections(self, rows: list[tuple[str, str, str]]) -> None:
         self.db.conn.executemany(
             f"INSERT OR IGNORE INTO {SECTIONS} (url, section, first_seen_at) VALUES (?, ?, ?)",
-            [(url, section, now) for section in sections if section],
+            rows,
         )
 
     def versions(self, url: str) -> list[dict[str, Any]]:

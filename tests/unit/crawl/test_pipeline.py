@@ -45,7 +45,7 @@ def test_counts_and_ok(tmp_path: Path) -> None:
     pipeline.crawler.stats.inc_value("archiver/list_pages")
     pipeline.process_item(make_news())
     pipeline.process_item(make_brief())
-    pipeline.process_item(Listing(NEWS_URL, "头条新闻"))
+    pipeline.process_item(Listing([NEWS_URL], "头条新闻"))
     pipeline.process_item(NotModified(NEWS_URL, "2026-12-01T00:00:00Z"))
     pipeline.process_item(Withdrawal(NEWS_URL, 404, "2026-12-02T00:00:00Z"))
     run = close(pipeline)

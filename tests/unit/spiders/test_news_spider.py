@@ -109,7 +109,8 @@ def test_a_list_page_yields_listings_and_requests_and_passes_its_state_on(
     listings = [o for o in out if isinstance(o, Listing)]
     articles = [o for o in out if isinstance(o, Request) and o.callback == walking.parse_article]
     pages = [o for o in out if isinstance(o, Request) and o.callback == walking.parse_list]
-    assert listings and len(listings) == len(articles)
+    assert len(listings) == 1 and len(listings[0].urls) == len(articles)
+    assert listings[0].urls == [a.cb_kwargs["url"] for a in articles]
     assert all(a.cb_kwargs["site"] == "bucea" for a in articles)
     assert {a.cb_kwargs["section"] for a in articles} == {listings[0].section}
     assert all(a.url.startswith("https://xww.bucea.edu.cn/") for a in articles)
@@ -145,7 +146,7 @@ def test_known_items_lengthen_the_run_in_the_request(tmp_path: Path) -> None:
     crawling.incremental = rules(db)
     first = list(crawling.parse_list(list_response("list_ttxw_index.htm", url), lst=url,
                                      site="bucea"))  # fmt: skip
-    listed = [o.url for o in first if isinstance(o, Listing)]
+    listed = [url for o in first if isinstance(o, Listing) for url in o.urls]
     crawling.close_index()
     with Archive.open(db) as archive:
         for item in listed:
