@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from archiver.store.attachment_index import create_attachment_texts
+from archiver.store.char_counts import create_char_counts
 from archiver.store.fts import create_search_index
 from archiver.store.tables import (
     APPLICATION_ID,
@@ -240,3 +241,11 @@ def m007_failures_and_run_changes(db: Database) -> None:
     )
     db.table(RUN_CHANGES).create_index(["url"])
     db.table(RUNS).add_column("still_failing", int, not_null_default=0)
+
+
+@migrations()
+def m008_char_counts(db: Database) -> None:
+    """Each record's occurrences of the 512 most frequent Chinese characters, in the title and
+    the body, so that a search for a common one reads no text (:mod:`archiver.store.char_counts`).
+    """
+    create_char_counts(db)

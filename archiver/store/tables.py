@@ -22,6 +22,8 @@ RUN_CHANGES = "run_changes"
 #: The full-text index (an FTS5 table) and its dictionary (an ``fts5vocab`` table).
 INDEX = "documents_search"
 TERMS = "documents_search_terms"
+#: Each record's occurrences of the most frequent Chinese characters (m008, ``char_counts``).
+CHAR_COUNTS = "documents_char_counts"
 
 #: The text of attached documents, and its own full-text index and dictionary.
 ATTACHMENT_TEXTS = "attachment_texts"
