@@ -9,6 +9,7 @@ characters.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,6 +66,12 @@ def decode_bytes(raw: bytes, content_type: str | None = None) -> DecodedHtml:
     3. Nothing usable declared: UTF-8, then GB18030.
     4. Last resort: UTF-8 with replacement characters (``replaced=True``).
     """
+    if type(raw) is bytes:
+        return _recently_decoded(raw, content_type)
+    return _decode(raw, content_type)
+
+
+def _decode(raw: bytes, content_type: str | None) -> DecodedHtml:
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return _decode_or_replace(raw[len(bom) :], name, declared=None)
@@ -92,6 +99,11 @@ def decode_bytes(raw: bytes, content_type: str | None = None) -> DecodedHtml:
     # Neither decodes cleanly: keep the declared family when it was GB, else UTF-8.
     fallback = "gb18030" if declared == "gb18030" else "utf-8"
     return _decode_or_replace(raw, fallback, declared=declared)
+
+
+# A crawl decodes each page twice (is it a challenge page? then its record), and a bytes
+# object keeps its hash: the second decoding is a look-up. The answer is immutable.
+_recently_decoded = functools.lru_cache(maxsize=4)(_decode)
 
 
 def normalise_charset(name: str | None) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag
 
+from lxml import etree
+
 from archiver.extract.dates import to_iso_date
 from archiver.extract.guard import empty_list, never_raises
 from archiver.extract.links import resolve_url
@@ -15,6 +17,8 @@ ITEM_XPATH = "//" + class_xpath("div", "media")
 LINK_XPATH = ".//" + class_xpath("h4", "media-heading") + "/a"
 DATE_XPATH = ".//" + class_xpath("div", "u-date")
 NEXT_XPATH = "//" + class_xpath("a", "Next")
+# Compiled once: a list page asks two of them of each of its items.
+_ITEMS, _LINKS, _DATES, _NEXT = map(etree.XPath, (ITEM_XPATH, LINK_XPATH, DATE_XPATH, NEXT_XPATH))
 
 _CUT_MARKS = ("…", "...")
 
@@ -26,7 +30,7 @@ def extract_list_page(html: str, url: str) -> ListPage:
     page itself). Off-site items are kept: the spider decides what to follow."""
     root = parse_html(html)
     page = ListPage(url=url, section=None)
-    items = root.xpath(ITEM_XPATH)
+    items = _ITEMS(root)
     if not items:
         page.parse_warnings.append("items: no div.media on page")
     for number, item in enumerate(items, start=1):
@@ -44,7 +48,7 @@ def extract_list_page(html: str, url: str) -> ListPage:
 
 
 def _list_item(item: Element, page_url: str, number: int, warnings: list[str]) -> ListItem | None:
-    links = item.xpath(LINK_XPATH)
+    links = _LINKS(item)
     if not links:
         warnings.append(f"item {number}: no h4.media-heading > a")
         return None
@@ -76,7 +80,7 @@ def _item_title(link: Element, number: int, warnings: list[str]) -> str | None:
 
 
 def _item_date(item: Element, number: int, warnings: list[str]) -> str | None:
-    cells = item.xpath(DATE_XPATH)
+    cells = _DATES(item)
     date = to_iso_date(element_text(cells[0])) if cells else None
     if date is None:
         warnings.append(f"item {number}: no date in div.u-date")
@@ -84,7 +88,7 @@ def _item_date(item: Element, number: int, warnings: list[str]) -> str | None:
 
 
 def _next_url(root: Element, page_url: str) -> str | None:
-    for link in root.xpath(NEXT_XPATH):
+    for link in _NEXT(root):
         target = resolve_url(page_url, link.get("href"))
         if target is None:
             continue

@@ -9,6 +9,7 @@ bodies may hold a ``TRS_Editor`` pasted from a government site.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _Q = r"""["']"""
@@ -114,6 +115,9 @@ def detect_family(html: str, url: str = "") -> str | None:
     return None
 
 
+# A page is asked twice (by the spider, then by the extractor), in the same text: the second
+# answer is a look-up (a str keeps its hash).
+@functools.lru_cache(maxsize=4)
 def is_challenge_page(html: str) -> bool:
     """True for an anti-bot gateway's JavaScript challenge (``$_ts=window['$_ts']``, a
     ``<meta … r="m">``, or a page of almost only script): never an article or a list."""
