@@ -14,6 +14,7 @@ A spider names its hosts in ``allowed_hosts`` (patterns as in a site profile: ``
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -73,25 +74,33 @@ class CrawlScope:
             return "it names a user (user@host), which can hide the host it goes to"
         if not host:
             return "it names no host"
-        literal = ip_literal(host)
-        if literal is not None:
-            # only an address of a network the archivist allowed, named as a site's host
-            allowed = any(literal in network for network in self.allowed_networks)
-            if allowed and host_matches(host, self.hosts):
-                return None
-            kind = address_refusal(literal) or "not a host name"
-            return f"{host} is an IP address: {kind}"
-        if not _HOST_NAME.match(host):
-            return f"{host!r} is not a valid host name"
-        if host_matches(host, _LOCAL_NAMES):
-            return f"{host} is this machine"
-        if self.hosts and not host_matches(host, self.hosts):
-            return f"{host} is not a host of this crawl (its sites, cited hosts, web archive)"
-        return None
+        return _host_refusal(host, self.hosts, self.allowed_networks)
 
     def allows(self, url: str) -> bool:
         """True when ``url`` may be fetched."""
         return self.refusal(url) is None
+
+
+@functools.lru_cache(maxsize=4096)  # a crawl asks about its few hosts once a request
+def _host_refusal(
+    host: str, hosts: tuple[str, ...], allowed_networks: tuple[Network, ...]
+) -> str | None:
+    """Why a URL naming ``host`` must not be fetched by a crawl of ``hosts``, or None."""
+    literal = ip_literal(host)
+    if literal is not None:
+        # only an address of a network the archivist allowed, named as a site's host
+        allowed = any(literal in network for network in allowed_networks)
+        if allowed and host_matches(host, hosts):
+            return None
+        kind = address_refusal(literal) or "not a host name"
+        return f"{host} is an IP address: {kind}"
+    if not _HOST_NAME.match(host):
+        return f"{host!r} is not a valid host name"
+    if host_matches(host, _LOCAL_NAMES):
+        return f"{host} is this machine"
+    if hosts and not host_matches(host, hosts):
+        return f"{host} is not a host of this crawl (its sites, cited hosts, web archive)"
+    return None
 
 
 def ip_literal(host: str) -> IPAddress | None:
