@@ -35,6 +35,7 @@ from archiver.cli.options import pad
 from archiver.search import INDEX, And, Node, Not, Term, parse_query, search
 from archiver.search.count import count_hits
 from archiver.store.schema import DOCUMENTS, migrations
+from archiver.store.tables import CHAR_COUNTS
 
 COMMON = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
@@ -171,8 +172,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "archive.db"
         if args.keep and path.exists():
-            print(f"reusing {path}\n")
-            run(Database(sqlite3.connect(path)), args.repeat)
+            print(f"reusing {path}")
+            db = Database(sqlite3.connect(path))
+            started = time.perf_counter()
+            migrations.apply(db)  # a kept archive of an older version: brought up to date
+            print(f"migrated in {time.perf_counter() - started:.1f} s; {sizes(db)}\n")
+            run(db, args.repeat)
             return
         db = Database(sqlite3.connect(path))
         migrations.apply(db, stop_before="m002_search_index")
@@ -185,16 +190,23 @@ def main() -> None:
             )
         loaded = time.perf_counter() - started
         started = time.perf_counter()
-        migrations.apply(db)  # m002: create the index and fill it from the records
+        migrations.apply(db)  # m002, m008: the index and the counts, filled from the records
         indexed = time.perf_counter() - started
         sql = f"SELECT avg(length(title) + length(body)) FROM {DOCUMENTS}"
         chars = db.execute(sql).fetchone()[0]
         print(f"{args.records:,} records of {chars:.0f} characters on average: generated and "
               f"loaded in {loaded:.1f} s, indexed in {indexed:.1f} s")  # fmt: skip
-        data, index = table_bytes(db, DOCUMENTS), table_bytes(db, f"{INDEX}%")
-        print(f"documents table {data / 1e6:.1f} MB, search index {index / 1e6:.1f} MB "
-              f"({index / data:.2f}× the table)\n")  # fmt: skip
+        print(f"{sizes(db)}\n")
         run(db, args.repeat)
+
+
+def sizes(db: Database) -> str:
+    """The sizes of the records' table, the search index and the character counts."""
+    data, index = table_bytes(db, DOCUMENTS), table_bytes(db, f"{INDEX}%")
+    counts = table_bytes(db, CHAR_COUNTS)
+    return (f"documents table {data / 1e6:.1f} MB, search index {index / 1e6:.1f} MB "
+            f"({index / data:.2f}× the table), character counts {counts / 1e6:.1f} MB "
+            f"({counts / data:.2f}×)")  # fmt: skip
 
 
 def run(db: Database, repeat: int) -> None:

@@ -193,11 +193,8 @@ class Compiler:
                 count = (f"(SELECT (length(CAST({text} AS BLOB)) - length(CAST(replace({text}, "
                          f"?, '') AS BLOB))) / ? FROM {self.source.table} "
                          f"WHERE {self.source.rowid} = {row_id})")  # fmt: skip
-                pieces.append((
-                    f"(CASE WHEN {reach[0]}e{i} THEN {K1 + 1} - {(K1 + 1) * K1} / "
-                    f"({count} + {K1}) ELSE 0.0 END)",
-                    [*reach[1], term.needle, len(term.needle.encode())],
-                ))  # fmt: skip
+                pieces.append((body_score(f"{reach[0]}e{i}", count),
+                               [*reach[1], term.needle, len(term.needle.encode())]))  # fmt: skip
         return " + ".join(sql for sql, _ in pieces), [p for _, ps in pieces for p in ps]
 
     def candidates(self, node: Node) -> Sql | None:
@@ -237,15 +234,25 @@ class Compiler:
         return f"SELECT doc FROM {terms} WHERE {bound}", params
 
 
+def body_score(present: str, count: str) -> str:
+    """SQL of a term's score from the body: ``(K1 + 1)·n/(n + K1)`` for the ``count`` of
+    occurrences ``n`` where ``present`` holds, else 0. Written with ``n`` once, as
+    ``K1 + 1 - (K1 + 1)·K1/(n + K1)``; every plan uses this one expression, so that their
+    scores are the same floating-point numbers."""
+    return f"(CASE WHEN {present} THEN {K1 + 1} - {(K1 + 1) * K1} / ({count} + {K1}) ELSE 0.0 END)"
+
+
 def _joined(joiner: str, parts: list[Sql]) -> Sql:
     return f"({joiner.join(sql for sql, _ in parts)})", [p for _, ps in parts for p in ps]
 
 
-def is_common(db: Database, source: Source, bound: str, params: list[Any]) -> bool:
-    """Whether the dictionary entries ``bound`` selects number more than
-    :data:`COMMON_SHARE` of the source's rows (counted no further than that)."""
+def is_common(
+    db: Database, source: Source, bound: str, params: list[Any], share: float = COMMON_SHARE
+) -> bool:
+    """Whether the dictionary entries ``bound`` selects number more than ``share`` of the
+    source's rows (counted no further than that)."""
     rows = db.execute(f"SELECT max(rowid) FROM {source.table}").fetchone()[0] or 0
-    probe = max(_MIN_PROBE, int(rows * COMMON_SHARE))
+    probe = max(_MIN_PROBE, int(rows * share))
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {source.terms} WHERE {bound} LIMIT ?)"
     return bool(db.execute(sql, [*params, probe]).fetchone()[0] >= probe)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archiver.search.compiler import K1, Compiler, Source, prefix_upper_bound
+from archiver.search.counted import counted_plan
 from archiver.search.query import Query, Term, parse_query
 from archiver.search.snippets import Snippet, make_snippet
 from archiver.store import Filters
@@ -152,6 +153,8 @@ def _ranked(
     positive term are ranked first, alone, and are often enough.
     """
     compiled = Compiler(query, source, db if use_index else None)
+    if use_index and source is _RECORDS and (counted := counted_plan(db, compiled)):
+        return counted.ranked(db, filters, limit)  # common characters: no text read
     titled = [compiled.title_hit(t.needle) for t in compiled.positive if t.field != "body"]
     if use_index and limit and titled and compiled.in_body:  # (no body to spare reading)
         # First the rows whose title holds a term (in a query of common characters, few of
@@ -199,6 +202,8 @@ def count_matches(
 ) -> int:
     """How many rows of one source match ``query``: presence alone, no counting, no ranking."""
     compiled = Compiler(query, source, db if use_index else None)
+    if use_index and source is _RECORDS and (counted := counted_plan(db, compiled)):
+        return counted.count(db, filters)
     rows, where, params = _candidates(compiled, source, filters, use_index)
     exact, exact_params = compiled.exact()
     sql = f"SELECT count(*) FROM {rows} WHERE {where} AND {exact}"
