@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -27,8 +28,8 @@ from tests.factories import BRIEF_URL, NEWS_URL, make_brief, make_news
 
 def expected(title: str | None, body: str | None) -> list[int]:
     """``min(2·n + t, 255)`` for each counted character, in the order of :data:`CHARS`."""
-    title, body = title or "", body or ""
-    return [min(2 * body.count(c) + (c in title), SATURATED) for c in CHARS]
+    occurrences, in_title = Counter(body or ""), set(title or "")
+    return [min(2 * occurrences[c] + (c in in_title), SATURATED) for c in CHARS]
 
 
 def unpacked(columns: list[int]) -> list[int]:
