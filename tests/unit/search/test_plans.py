@@ -17,8 +17,15 @@ from archiver.records import News
 from archiver.search import parse_query, search
 from archiver.search.compiler import Compiler, is_common, prefix_upper_bound
 from archiver.search.count import count_hits
+from archiver.search.counted import counted_plan
 from archiver.search.engine import _RECORDS
 from archiver.store import Archive, Filters
+from archiver.store.char_counts import COLUMNS
+from archiver.store.tables import CHAR_COUNTS
+from tests import attachment_files as files
+from tests.factories import NEWS_URL, make_news
+
+DOCX_URL = "https://xww.bucea.edu.cn/docs/tongzhi.docx"
 
 #: 的 and 一 are in nearly every record, many times (more dictionary entries than a quarter of
 #: the records: checked by scanning); 党, 委, 农 in some; ASCII letters to fold; the characters
@@ -195,3 +202,80 @@ def test_a_page_of_title_hits_is_the_page_of_every_hit(db: Database) -> None:
         every = _rounded(search(db, query, limit=None))
         for limit in limits:
             assert _rounded(search(db, query, limit=limit)) == every[:limit]
+
+
+# -- the plan over the character counts ------------------------------------------------------
+
+#: Queries of counted characters alone: the plan over the counts takes those with a common one.
+_COUNTED = st.tuples(st.sampled_from(FIELDS), st.sampled_from(["的", "一", "党", "委", "农"]))
+
+
+@st.composite
+def counted_queries(draw: st.DrawFn, depth: int = 0) -> str:
+    if depth >= 2 or draw(st.booleans()):
+        return "".join(draw(_COUNTED))
+    left, right = draw(counted_queries(depth + 1)), draw(counted_queries(depth + 1))
+    operator = draw(st.sampled_from([" ", " AND ", " OR ", " NOT ", " OR NOT "]))
+    return f"({left}{operator}{right})"
+
+
+def _counted(db: Database, query: str) -> bool:
+    return counted_plan(db, Compiler(parse_query(query), _RECORDS, db)) is not None
+
+
+def test_common_characters_are_ranked_from_their_counts(db: Database) -> None:
+    for query in ["的", "一", "title:的", "body:一", "的 党", "的 NOT 党", "农 OR 的", "的 一 委"]:
+        assert _counted(db, query), query
+    for query in ["党", "委 OR 农", "的 简报", "的一", "NOT 的", "a 的"]:  # none common; a longer
+        assert not _counted(db, query), query  # term; nothing to rank; a character not counted
+
+
+@pytest.fixture(scope="module")
+def counted_db(archive_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The plans' archive, with what the counts do not know: stale rows (written by another
+    program), counts past a byte, many records tied at the top, and an attachment's text."""
+    path = tmp_path_factory.mktemp("counted") / "archive.db"
+    path.write_bytes(archive_path.read_bytes())
+    with Archive.open(path) as archive:
+        archive.save_document(make_news(title="一的", body="的" * 300 + "一" * 130 + "农"))
+        for i in range(260):  # the newest, tied: more than a page and the rows read past it
+            archive.save_document(News(url=f"https://x.edu.cn/{i}.htm", site="x.edu.cn",
+                                       title="的", published="2099-01-01", body="党"))  # fmt: skip
+        archive.save_attachment(files.file_capture(DOCX_URL, NEWS_URL, files.docx_bytes()))
+        with archive.db.conn:
+            archive.db.execute(f"UPDATE {CHAR_COUNTS} SET c0 = NULL WHERE rowid % 3 = 0")
+            for column in range(1, COLUMNS):  # stale rows are NULL whole
+                archive.db.execute(f"UPDATE {CHAR_COUNTS} SET c{column} = NULL WHERE c0 IS NULL")
+        yield archive.db
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=counted_queries(),
+    limit=st.sampled_from([1, 20, 300, None]),
+    filters=st.sampled_from([Filters(), Filters(since="2012-01-01"), Filters(kind="news")]),
+)
+def test_the_counts_give_the_hits_and_order_of_a_scan(
+    counted_db: Database, query: str, limit: int | None, filters: Filters
+) -> None:
+    scanned = _rounded(search(counted_db, query, filters, limit=limit, use_index=False))
+    assert _rounded(search(counted_db, query, filters, limit=limit)) == scanned
+    if limit is None:
+        assert count_hits(counted_db, query, filters) == len(scanned)
+
+
+def test_stale_saturated_tied_and_attached_records_are_exact(counted_db: Database) -> None:
+    stale = counted_db.execute(f"SELECT count(*) FROM {CHAR_COUNTS} WHERE c0 IS NULL")
+    assert stale.fetchone()[0] > 100
+    for query in ["的", "title:的", "一", "的 NOT 党", "body:一 的"]:
+        assert _counted(counted_db, query)
+        for limit in (1, 20, 261, None):
+            scanned = search(counted_db, query, limit=limit, use_index=False)
+            assert _rounded(search(counted_db, query, limit=limit)) == _rounded(scanned)
+    hits = search(counted_db, "的", limit=None)
+    assert hits[0].url == NEWS_URL  # 300 in its body: counted in its text
+    assert DOCX_URL in {h.url for h in hits if h.kind == "attachment"}  # read by its own index
+    page = [h.url for h in search(counted_db, "title:的", limit=20)]
+    assert page == sorted(f"https://x.edu.cn/{i}.htm" for i in range(260))[:20]
