@@ -38,6 +38,8 @@ from archiver.store.tables import CHAR_COUNTS, DOCUMENTS
 COUNTED_SHARE = 0.1
 #: Rows read past the page in one go, so that the records tied with its last are among them.
 _TIES = 200
+#: Matches read first to find a score that a page of them reaches.
+_FLOOR_SAMPLE = 1000
 
 Ranked = list[tuple[int, float, str | None, str]]  # (rowid, score, published, url)
 
@@ -111,6 +113,10 @@ class CountedPlan:
         order = "ORDER BY score DESC, published DESC"
         if limit is None:
             return _best(db, db.execute(matched, params).fetchall(), None)
+        floor = self._floor(db, matched, params, limit)
+        if floor is not None:  # a row whose score cannot reach it is neither scored nor sorted
+            matched += f" AND {self.compiled.bound(upper=True)} >= ? AND {self.score()} >= ?"
+            params = [*params, floor - 1e-9, floor]
         found = db.execute(f"{matched} {order} LIMIT ?", [*params, limit + _TIES]).fetchall()
         if len(found) > limit and _key(found[-1]) == _key(found[limit - 1]):
             # more records than were read share the last place of the page: read them all
@@ -123,6 +129,15 @@ class CountedPlan:
         elif len(found) > limit:
             found = [r for r in found if _key(r) >= _key(found[limit - 1])]
         return _best(db, found, limit)
+
+    @staticmethod
+    def _floor(db: Database, matched: str, params: list[Any], limit: int) -> float | None:
+        """A score that ``limit`` matches reach: the ``limit``-th best among the first ones
+        (:data:`_FLOOR_SAMPLE`), or None when fewer match."""
+        sql = (f"SELECT count(*), min(score) FROM (SELECT score FROM ({matched} LIMIT ?) "
+               f"ORDER BY score DESC LIMIT ?)")  # fmt: skip
+        found, least = db.execute(sql, [*params, _FLOOR_SAMPLE, limit]).fetchone()
+        return float(least) if found >= limit else None
 
 
 def _key(row: tuple[Any, ...]) -> tuple[float, bool, str]:
