@@ -9,6 +9,7 @@ file this process may not write (a published dataset), is read as it is.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
@@ -290,14 +291,18 @@ class ArchiveDB:
         # Plain SQL rather than sqlite-utils' upsert, which probes the database for ON CONFLICT
         # support by creating a table, and remembers a failed probe (e.g. a locked file) as
         # "unsupported", after which its fallback silently skips rows.
-        columns = list(row)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-        self.db.conn.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
-            list(row.values()),
-        )
+        self.db.conn.execute(_upsert_sql(table, tuple(row), key), list(row.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    # made once a shape: a crawl upserts rows of the same few shapes thousands of times
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
 
 
 @contextmanager

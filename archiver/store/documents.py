@@ -7,6 +7,7 @@ citations) is one transaction, so a crawl stopped at any point leaves whole reco
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
@@ -51,22 +52,43 @@ def document_row(doc: Document) -> dict[str, Any]:
     """
     capture = doc.capture
     row: dict[str, Any] = {}
+    for name, source, as_json in _row_columns(doc.kind):
+        if source == "record":
+            value = getattr(doc, name, None)
+        elif source == "capture":
+            value = getattr(capture, name) if capture else None
+        else:  # a field of the other kind
+            value = None
+        if value is not None and as_json:
+            value = _json(value)
+        row[name] = value
+    return row
+
+
+@functools.cache
+def _row_columns(kind: str) -> tuple[tuple[str, str, bool], ...]:
+    """The columns of a ``kind`` record's row, worked out once from :data:`FIELDS`: (name,
+    where its value comes from: ``record``, ``capture`` or ``none``, whether it is JSON)."""
+    columns = []
     for spec in FIELDS:
         if spec.source == "record":
-            value = getattr(doc, spec.name, None) if doc.kind in spec.kinds else None
+            source = "record" if kind in spec.kinds else "none"
         elif spec.source == "capture":
-            value = getattr(capture, spec.name) if capture else None
+            source = "capture"
         else:
             continue
-        if value is not None and spec.type in ("list", "object"):
-            value = _json(value)
-        row[spec.name] = value
-    return row
+        columns.append((spec.name, source, spec.type in ("list", "object")))
+    return tuple(columns)
+
+
+# made once: json.dumps() with options makes an encoder per call
+_STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_VERSION_CITES = json.JSONEncoder(ensure_ascii=False)
 
 
 def _json(value: Any) -> str:
     """JSON text as stored: compact like SQLite's own json_group_array, keys sorted."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _STORED_JSON.encode(value)
 
 
 def _cites(doc: Document) -> list[tuple[str, str]]:
@@ -150,7 +172,7 @@ class Documents(ArchiveDB):
             warc_offset=row["warc_offset"],
             warc_payload_sha256=row["warc_payload_sha256"],
             content_type=row["content_type"],
-            cites=json.dumps(cites, ensure_ascii=False),
+            cites=_VERSION_CITES.encode(cites),
         )
         self._upsert(VERSIONS, version, ("url", "version"))
 

@@ -79,6 +79,8 @@ class ArchivedPages:
         return found
 
     def _page(self, url: str) -> KnownPage | None:
+        if self._max_rowid == 0:  # the archive held nothing when the lookup was opened
+            return None
         row = self._conn.execute(
             f"SELECT kind, etag, last_modified, status, first_seen_at FROM {DOCUMENTS} "
             "WHERE url = ? AND (? IS NULL OR first_seen_at < ?) AND (? IS NULL OR rowid <= ?)",
