@@ -68,7 +68,8 @@ def _tables() -> tuple[Any, Any]:
     # numpy only when a record is counted: reading the archive never needs it
     import numpy as np
 
-    rank_of = np.full(0x10000, len(CHARS), dtype=np.int16)  # the BMP; the rest is not counted
+    # UTF-16 code units: a character outside the BMP is two surrogates, neither of them counted
+    rank_of = np.full(0x10000, len(CHARS), dtype=np.int16)
     for rank, char in enumerate(CHARS):
         rank_of[ord(char)] = rank
     # byte j of column i is rank j·COLUMNS + i: the order of the bytes in the packed columns
@@ -85,17 +86,14 @@ def char_counts(title: str | None, body: str | None) -> list[int] | None:
     if "\0" in title or "\0" in body:
         return None
     rank_of, order = _tables()
-    size = len(CHARS)
-
-    def ranks(text: str) -> Any:
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        return rank_of[np.minimum(points, 0xFFFF)]
-
-    values = np.bincount(ranks(body), minlength=size + 1)[:size] * 2
-    in_title = ranks(title)
-    values[in_title[in_title < size]] |= 1
+    units = np.frombuffer(body.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    values = np.bincount(rank_of[units], minlength=len(CHARS) + 1)[: len(CHARS)] * 2
+    for char in set(title):  # a title is short: numpy would cost more than it saves
+        rank = _RANK.get(char)
+        if rank is not None:
+            values[rank] += 1
     packed = np.minimum(values[order], SATURATED).astype(np.uint8).view("<i8")
-    return [int(v) for v in packed.tolist()]
+    return list(packed.tolist())
 
 
 def save_char_counts(
