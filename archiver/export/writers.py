@@ -19,6 +19,8 @@ from typing import IO, Any, Literal, overload
 from archiver.records.fields import KIND_FIELDS, LIST_FIELDS, export_value
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "nl")
+#: The size of an export file's write buffer.
+_BUFFER_BYTES = 2**20
 #: The delimiter of each separated-values format.
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 
@@ -205,7 +207,9 @@ def _atomic_output(path: Path, *, bom: bool, binary: bool) -> Iterator[IO[Any]]:
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
     try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
+        # written in large blocks: an export of 100,000 records is 180 MB, 22,000 system
+        # calls in the default 8 KiB ones
+        with os.fdopen(fd, mode, _BUFFER_BYTES, encoding=encoding, newline=newline) as f:
             yield f
         os.replace(tmp, real)
     except BaseException:
