@@ -31,6 +31,19 @@ _PLAIN_DATE_TIME = re.compile(
 )
 
 
+# The usual list date, "2022-06-10" (ASCII digits, a year _DATE_TIME accepts): when valid,
+# _DATE_TIME's first match is the whole of it, and _date_part() gives it back unchanged.
+_PLAIN_DATE = re.compile(r"(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return False
+    return True
+
+
 def find_date_match(text: str) -> re.Match[str] | None:
     """The first valid calendar date (with any time right after it) in ``text``."""
     for match in _DATE_TIME.finditer(text):
@@ -47,6 +60,8 @@ def to_iso_date(text: str | None) -> str | None:
     """
     if not text:
         return None
+    if len(text) == 10 and _PLAIN_DATE.fullmatch(text) is not None and _is_date(text):
+        return text  # a list's usual "2022-06-10": what the general path gives, sooner
     match = find_date_match(text)
     if match is None:
         return None
