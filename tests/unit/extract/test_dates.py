@@ -37,3 +37,23 @@ from archiver.extract.dates import to_iso_date, to_iso_datetime
 def test_dates(text: str | None, date: str | None, datetime: str | None) -> None:
     assert to_iso_date(text) == date
     assert to_iso_datetime(text) == datetime
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2024-02-29", "2024-02-29"),
+        ("1999-12-31", "1999-12-31"),
+        ("2023-02-29", None),  # no such day
+        ("2022-13-01", None),
+        ("2022-00-10", None),
+        ("2022-06-00", None),
+        ("1899-06-10", None),  # a year no page writes
+        ("2100-06-10", None),
+        ("２022-06-10", None),  # full-width digits are no date
+    ],
+)
+def test_plain_list_dates(text: str, date: str | None) -> None:
+    # a list's usual YYYY-MM-DD, read the quick way, as the general search reads it
+    assert to_iso_date(text) == date
+    assert to_iso_date(f"日期：{text}") == date
