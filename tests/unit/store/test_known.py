@@ -105,6 +105,18 @@ def test_a_snapshot_ignores_pages_stored_after_it_opened(path: Path) -> None:
         assert pages.page(later) is not None
 
 
+def test_a_snapshot_of_an_empty_archive_knows_nothing(tmp_path: Path) -> None:
+    # a first crawl: nothing it stores is "known", however it asks
+    path = tmp_path / "archive.db"
+    Archive.open(path, create=True).close()
+    with ArchivedPages(path, snapshot=True) as pages, Archive.open(path) as archive:
+        archive.save_document(news())
+        assert pages.page(NEWS_URL) is None
+        assert pages.citations(NEWS_URL) == [OTHER_BRIEF, BRIEF_URL]  # the other lookups see it
+    with ArchivedPages(path, snapshot=True) as pages:
+        assert pages.page(NEWS_URL) is not None
+
+
 def test_it_reads_while_a_crawl_writes(path: Path) -> None:
     with Archive.open(path) as archive, ArchivedPages(path) as pages:
         with archive._write():  # a crawl's write transaction, open
