@@ -16,12 +16,12 @@ importing anything (a test checks the table against each command's own help).
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
 
 from archiver.cli.errors import ArchiverGroup
+from archiver.cli.options import load_sqlite_utils as _import_sqlite_utils
 
 #: name -> (module in archiver.cli, attribute, the command's short help as click makes it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }  # fmt: skip
 
 
+#: The command modules that import sqlite-utils only when a command needs it (through
+#: :func:`archiver.cli.options.open_archive`): ``export --csv`` reads without it.
+LOADS_SQLITE_UTILS_ITSELF = frozenset({"export"})
+
+
 class LazyGroup(ArchiverGroup):
     """A group whose commands are imported when they are invoked (or their help asked for);
     its own ``--help`` lists them from :data:`COMMANDS` without importing them."""
@@ -68,7 +73,8 @@ class LazyGroup(ArchiverGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS and cmd_name not in self.commands:
             module, attribute, _ = COMMANDS[cmd_name]
-            _import_sqlite_utils()
+            if module not in LOADS_SQLITE_UTILS_ITSELF:
+                _import_sqlite_utils()
             command = getattr(importlib.import_module(f"archiver.cli.{module}"), attribute)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
@@ -91,24 +97,6 @@ class LazyGroup(ArchiverGroup):
             rows.append((name, short))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
-
-
-def _import_sqlite_utils() -> None:
-    """Import sqlite-utils without letting it import pandas and numpy (2 s on a busy machine).
-
-    It imports them only to map their types to column types when inserting: the archive
-    never inserts them. One that is already imported is left to it; they stay importable."""
-    if "sqlite_utils.db" in sys.modules:
-        return
-    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
-    try:
-        importlib.import_module("sqlite_utils.db")
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

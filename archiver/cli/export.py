@@ -4,9 +4,10 @@ formats of :mod:`archiver.cli.output`."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -35,7 +36,11 @@ from archiver.export import (
 )
 from archiver.export.writers import DELIMITERS
 from archiver.records.fields import export_value
-from archiver.store import Archive, Filters
+from archiver.store.connect import open_current
+from archiver.store.selects import Filters, select_tuples
+
+if TYPE_CHECKING:
+    from archiver.store import Archive
 
 
 def with_query(archive: Archive, filters: Filters, query: str) -> Filters:
@@ -129,47 +134,78 @@ def export(
             raise UserError(f"--manifest needs -o to name a file, not {path}")
         check_output(manifest_path(path), db, "--manifest")
     columns = output.columns(fields_for(filters.kind))
-    with open_archive(db, read_only=True) as archive:
-        files = None
-        if query is not None and filters.kind == "attachment":
-            files = attachment_query(archive, filters, query)
-        elif query is not None:
-            filters = with_query(archive, filters, query)
-        if fmt == "wacz":  # the records' captures, packaged: archiver/cli/wacz.py
-            from archiver.cli.wacz import export_wacz
-
-            export_wacz(archive, db, output, filters, files=files, manifest=manifest)
+    # CSV and TSV of an up-to-date archive: straight from SQL, without sqlite-utils
+    plain = fmt in DELIMITERS and filters.kind != "attachment" and query is None
+    conn = open_current(db) if plain else None
+    if conn is not None:
+        with closing(conn), destination(output) as out:
+            count = write_delimited(conn, filters, columns, out, fmt)
+    else:
+        with open_archive(db, read_only=True) as archive:
+            written = export_from(archive, db, output, filters, columns, query, manifest)
+        if written is None:  # a web archive package, which says what it wrote
             return
-
-        def write(out: Any) -> int:
-            if filters.kind == "attachment":  # attached documents' text: fields of their own
-                rows = archive.attachment_records(filters, urls=files)
-                records = ({c: export_value(c, r) for c in columns} for r in rows)
-                if fmt == "table":
-                    return write_table(records, out, columns)
-                return write_rows(records, out, fmt, columns)
-            if fmt in DELIMITERS:  # values straight from SQL, made spreadsheet-safe there
-                tuples = archive.record_tuples(
-                    filters, columns, KIND_FIELDS, text_cell=spreadsheet_safe_sql
-                )
-                with closing(tuples):  # its cursor closed before the archive, even on EPIPE
-                    return write_safe_csv_tuples(tuples, out, columns, delimiter=DELIMITERS[fmt])
-            if fmt == "table":
-                records = (export_record(r, columns) for r in archive.records(filters))
-                return write_table(records, out, columns)
-            return write_records(archive.records(filters), out, fmt, columns)
-
-        with destination(output) as out:
-            count = write(out)
+        count = written
     if path is None:
         return
     click.echo(f"wrote {count} records to {path}", err=True)
     if manifest:
         with writing(manifest_path(path)):
-            written = write_manifest(
+            described = write_manifest(
                 path, db=db, fmt=fmt, fields=columns, filters=filters, count=count, query=query
             )
-        click.echo(f"wrote {written}", err=True)
+        click.echo(f"wrote {described}", err=True)
+
+
+def write_delimited(
+    conn: sqlite3.Connection, filters: Filters, columns: tuple[str, ...], out: IO[str], fmt: str
+) -> int:
+    """Write the selected records as CSV or TSV (``fmt``): values straight from SQL, made
+    spreadsheet-safe there; return how many."""
+    tuples = select_tuples(conn, filters, columns, KIND_FIELDS, text_cell=spreadsheet_safe_sql)
+    with closing(tuples):  # its cursor closed before the archive, even on EPIPE
+        return write_safe_csv_tuples(tuples, out, columns, delimiter=DELIMITERS[fmt])
+
+
+def export_from(
+    archive: Archive,
+    db: Path,
+    output: Output,
+    filters: Filters,
+    columns: tuple[str, ...],
+    query: str | None,
+    manifest: bool,
+) -> int | None:
+    """Export from the open ``archive`` as ``output`` says; return how many records, or None
+    for a web archive package (``--format wacz``)."""
+    fmt = output.fmt
+    files = None
+    if query is not None and filters.kind == "attachment":
+        files = attachment_query(archive, filters, query)
+    elif query is not None:
+        filters = with_query(archive, filters, query)
+    if fmt == "wacz":  # the records' captures, packaged: archiver/cli/wacz.py
+        from archiver.cli.wacz import export_wacz
+
+        export_wacz(archive, db, output, filters, files=files, manifest=manifest)
+        return None
+
+    def write(out: Any) -> int:
+        if filters.kind == "attachment":  # attached documents' text: fields of their own
+            rows = archive.attachment_records(filters, urls=files)
+            records = ({c: export_value(c, r) for c in columns} for r in rows)
+            if fmt == "table":
+                return write_table(records, out, columns)
+            return write_rows(records, out, fmt, columns)
+        if fmt in DELIMITERS:
+            return write_delimited(archive.db.conn, filters, columns, out, fmt)
+        if fmt == "table":
+            records = (export_record(r, columns) for r in archive.records(filters))
+            return write_table(records, out, columns)
+        return write_records(archive.records(filters), out, fmt, columns)
+
+    with destination(output) as out:
+        return write(out)
 
 
 CITATIONS_EXAMPLES = """\b

@@ -4,6 +4,7 @@ checks of their input, and how they open the archive and write to stdout."""
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import sys
@@ -12,15 +13,19 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from archiver import config
 from archiver.cli.errors import EXIT_FAILED, EXIT_USAGE, UserError, fail
 from archiver.cli.terminal import TerminalStream
-from archiver.store import Archive, ArchiveError, Filters
+from archiver.store.connect import ArchiveError
 from archiver.store.files import archive_part
+from archiver.store.selects import Filters
+
+if TYPE_CHECKING:
+    from archiver.store import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,10 +181,31 @@ def make_filters(params: dict[str, Any]) -> Filters:
 def open_archive(path: Path, *, create: bool = False, read_only: bool = False) -> Archive:
     """Open the archive or exit with one line; ``read_only`` for the commands that only read
     (they never write the archive, and read one on read-only media)."""
+    load_sqlite_utils()
+    from archiver.store.archive import Archive
+
     try:
         return Archive.open(path, create=create, read_only=read_only)
     except ArchiveError as exc:
         raise UserError(str(exc)) from None
+
+
+def load_sqlite_utils() -> None:
+    """Import sqlite-utils without letting it import pandas and numpy (2 s on a busy machine).
+
+    It imports them only to map their types to column types when inserting: the archive
+    never inserts them. One that is already imported is left to it; they stay importable."""
+    if "sqlite_utils.db" in sys.modules:
+        return
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        importlib.import_module("sqlite_utils.db")
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
 
 
 def check_output(path: Path | None, db: Path, option: str, *, folder_made: bool = False) -> None:

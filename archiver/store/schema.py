@@ -21,6 +21,7 @@ from archiver.store.tables import (
     FAILURES,
     FILES,
     LIST_WALKS,
+    MIGRATION_SET,
     RUN_CHANGES,
     RUNS,
     SECTIONS,
@@ -34,7 +35,7 @@ __all__ = [
     "VERSIONED_COLUMNS", "VERSIONS", "migrations",
 ]  # fmt: skip
 
-migrations = Migrations("edu-news-archiver")
+migrations = Migrations(MIGRATION_SET)
 
 
 @migrations()

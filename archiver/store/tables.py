@@ -7,6 +7,15 @@ from __future__ import annotations
 
 #: ``PRAGMA application_id`` of an archive ("EDNA"): tells our files from foreign SQLite files.
 APPLICATION_ID = 0x45444E41
+#: The schema's migrations (:mod:`archiver.store.schema`), by name, and the set they are
+#: recorded under: an archive with these applied, and no other, is up to date. Read without
+#: sqlite-utils (:func:`archiver.store.connect.open_current`); a test checks it against the
+#: migrations themselves.
+MIGRATION_SET = "edu-news-archiver"
+MIGRATIONS = (
+    "m001_initial", "m002_search_index", "m003_captures_versions_files", "m004_list_walks",
+    "m005_views", "m006_attachment_texts", "m007_failures_and_run_changes", "m008_char_counts",
+)  # fmt: skip
 
 DOCUMENTS = "documents"
 SECTIONS = "document_sections"

@@ -36,11 +36,11 @@ print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]
 """
 
 
-def loaded_by(*args: str) -> tuple[int, list[str]]:
-    """Run ``archiver ARGS`` in a fresh interpreter: its exit status and the HEAVY modules it
-    imported."""
+def loaded_by(*args: str, heavy: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
+    """Run ``archiver ARGS`` in a fresh interpreter: its exit status and the ``heavy``
+    modules it imported."""
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(heavy)],
         capture_output=True,
         text=True,
         check=False,
@@ -91,6 +91,24 @@ def test_export_imports_no_heavy_module(db: Path, tmp_path: Path) -> None:
     assert loaded_by("export", "--db", str(db), "--csv", "-o", str(out)) == (0, [])
     with out.open(encoding="utf-8", newline="") as f:
         assert len(list(csv.reader(f))) == 3  # the header and two records
+
+
+#: What a CSV or TSV export of an up-to-date archive reads without: sqlite-utils and the store
+#: built on it (it reads through archiver.store.connect and archiver.store.selects).
+STORE = ("sqlite_utils", "archiver.store.db", "archiver.store.archive", "archiver.store.reads")
+
+
+@pytest.mark.parametrize("fmt", ["--csv", "--tsv"])
+def test_a_csv_export_reads_without_sqlite_utils(db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "out.csv"
+    args = ("export", "--db", str(db), fmt, "-o", str(out), "--manifest")
+    assert loaded_by(*args, heavy=HEAVY + STORE) == (0, [])
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="," if fmt == "--csv" else "\t"))
+    assert len(rows) == 3 and rows[0][:3] == ["url", "kind", "site"]
+    assert (tmp_path / "out.csv.manifest.json").exists()
+    # what needs the whole store loads it (the probe sees it)
+    assert loaded_by("export", "--db", str(db), "--nl", heavy=STORE) == (0, list(STORE))
 
 
 def test_search_and_citations_import_no_heavy_module(db: Path) -> None:

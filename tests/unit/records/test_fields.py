@@ -25,7 +25,7 @@ from archiver.records.fields import (
     readme_tables,
 )
 from archiver.store import Archive, document_row
-from archiver.store.reads import _AGGREGATES
+from archiver.store.selects import AGGREGATES
 from archiver.store.tables import DOCUMENTS
 from tests.fixtures import REPO
 
@@ -85,7 +85,7 @@ def test_every_field_of_a_capture_is_defined() -> None:
 
 
 def test_the_derived_fields_are_the_store_s_aggregates() -> None:
-    assert set(DERIVED_FIELDS) == set(_AGGREGATES) == {"sections", "cites", "cited_by"}
+    assert set(DERIVED_FIELDS) == set(AGGREGATES) == {"sections", "cites", "cited_by"}
 
 
 def test_a_records_row_is_every_stored_field_the_store_does_not_set() -> None:

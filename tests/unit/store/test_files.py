@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import archiver.store.connect as store_connect
 import archiver.store.db as store_db
 from archiver.store import Archive, ArchiveError
 from archiver.store.files import archive_part
@@ -17,6 +18,12 @@ from tests.factories import make_archive
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return make_archive(tmp_path / "data" / "archive.db")
+
+
+def not_writable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on read-only media: this process may write neither the file nor its folder."""
+    for module in (store_db, store_connect):
+        monkeypatch.setattr(module, "writable", lambda path: False)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +71,7 @@ def test_an_archive_that_cannot_be_written_is_opened_immutable(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # (where this process may write neither the file nor its folder: read-only media)
-    monkeypatch.setattr(store_db, "writable", lambda path: False)
+    not_writable(monkeypatch)
     opened: list[str] = []
     connect = sqlite3.connect
 
@@ -72,7 +79,7 @@ def test_an_archive_that_cannot_be_written_is_opened_immutable(
         opened.append(database)
         return connect(database, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_db.sqlite3, "connect", recording)
+    monkeypatch.setattr(store_connect.sqlite3, "connect", recording)
     with Archive.open(db, read_only=True) as archive:
         assert archive.stats()["kind"] == {"brief": 2, "news": 3}
     assert opened and opened[0].endswith("?mode=ro&immutable=1")
@@ -82,7 +89,7 @@ def test_an_archive_that_cannot_be_written_is_opened_immutable(
 def test_changes_left_in_a_log_are_not_read_past(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_db, "writable", lambda path: False)
+    not_writable(monkeypatch)
     (db.parent / "archive.db-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" * 64)
     with pytest.raises(ArchiveError, match="archive.db-journal holds changes not yet in the"):
         Archive.open(db, read_only=True)
