@@ -88,6 +88,8 @@ _VERSION_CITES = json.JSONEncoder(ensure_ascii=False)
 
 def _json(value: Any) -> str:
     """JSON text as stored: compact like SQLite's own json_group_array, keys sorted."""
+    if not value and type(value) in (list, dict):  # most lists are empty: no encoder run
+        return "[]" if type(value) is list else "{}"
     return _STORED_JSON.encode(value)
 
 
