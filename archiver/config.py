@@ -11,10 +11,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from archiver import __version__
-
 PROJECT_HOME = "https://github.com/edu-news-archiver/edu-news-archiver"
-USER_AGENT = f"edu-news-archiver/{__version__} (+{PROJECT_HOME})"
+
+
+def __getattr__(name: str) -> str:
+    # ``USER_AGENT`` names the version, which is read only when asked for (``archiver``)
+    if name == "USER_AGENT":
+        from archiver import __version__
+
+        return f"edu-news-archiver/{__version__} (+{PROJECT_HOME})"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: How large a page (list, article, brief, robots.txt, a web-archive reply) and an attachment
 #: may be, decoded: real pages are under 1 MB, scanned attachments can be tens of MB. The crawl

@@ -8,7 +8,6 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from archiver import __version__
 from archiver.export.writers import atomic_output
 from archiver.store import Filters, utc_now
 
@@ -33,6 +32,8 @@ def write_manifest(
     It names the command, the filters, the record count, the time, the tool's version and the
     sha256 and size of the export file.
     """
+    from archiver import __version__
+
     digest = hashlib.sha256()
     with export_path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
