@@ -117,11 +117,21 @@ def _write_csv_lines(rows: Iterable[Sequence[Any]], out: IO[str], delimiter: str
             return value  # type: ignore[no-any-return]
         return "" if value is None else str(value)
 
-    write, join = out.write, delimiter.join
+    # lines written 64 at a time: a write of a text stream costs more than the line's join
+    write, join, lines = out.write, delimiter.join, []
+    add = lines.append
     n = 0
     for row in rows:
-        write(join(map(cell, row)) + "\r\n")
-        n += 1
+        add(join(map(cell, row)))
+        if len(lines) == 64:
+            add("")
+            write("\r\n".join(lines))
+            n += 64
+            lines.clear()
+    if lines:
+        n += len(lines)
+        add("")
+        write("\r\n".join(lines))
     return n
 
 

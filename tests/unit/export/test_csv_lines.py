@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,3 +41,13 @@ def test_a_row_of_one_empty_cell_is_quoted_as_the_csv_module_does() -> None:
     out = io.StringIO()
     write_safe_csv_tuples([("",), (None,), ("a",)], out, ("title",))
     assert out.getvalue() == 'title\r\n""\r\n""\r\na\r\n'
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 128, 129])
+def test_every_row_once_whatever_the_count(n: int) -> None:
+    # the lines are written in blocks: none lost or doubled at a block's edge
+    rows = [(f"url {i}", i, None, "a,b" if i % 2 else 'say "hi"') for i in range(n)]
+    fields = ("url", "n", "none", "text")
+    out = io.StringIO()
+    assert write_safe_csv_tuples(rows, out, fields) == n
+    assert out.getvalue() == written_by_csv(rows, fields, ",")
