@@ -118,7 +118,8 @@ def _write_csv_lines(rows: Iterable[Sequence[Any]], out: IO[str], delimiter: str
         return "" if value is None else str(value)
 
     # lines written 64 at a time: a write of a text stream costs more than the line's join
-    write, join, lines = out.write, delimiter.join, []
+    write, join = out.write, delimiter.join
+    lines: list[str] = []
     add = lines.append
     n = 0
     for row in rows:
