@@ -4,8 +4,9 @@
 
 Generates an archive of synthetic Chinese news (words drawn from a Zipf distribution, so a
 few characters such as 的 and 党 are in most records and most terms are rare), loads it with
-one ``executemany``, builds the index through its migration (the backfill an existing archive
-gets; ``--keep PATH`` keeps the archive and a later run reuses it), then, for each class of
+one ``executemany``, builds the index and the character counts through their migrations (m002,
+m008: the backfill an existing archive gets; ``--keep PATH`` keeps the archive and a later run
+reuses it, migrated to the current schema first), then, for each class of
 query (one common character, one rare character, two characters, longer terms, phrases, ASCII,
 AND/OR/NOT, title:), times ``archiver.search.search`` (limit 20, ranked, snippets included)
 and the baseline alternately: a plain scan of the same rows with ``LIKE '%term%'`` over title

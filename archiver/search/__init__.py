@@ -11,6 +11,11 @@ SQLite's word tokenizers do not segment Chinese, so the index works on character
   (the padding makes this exact, even at the end of a title).
 * A term of one or two characters whose dictionary entries outnumber a quarter of the
   records (``的``, ``党``) offers no candidates: checking every record is cheaper.
+* A query whose every term is one of the 512 most frequent Chinese characters, one of them in
+  many records (``的``, ``的 NOT 党``, ``title:的``), reads neither the index nor the text: each
+  record's counts of those characters (whether its title holds one, how often its body does)
+  are kept beside it in ``documents_char_counts`` (:mod:`archiver.store.char_counts`), and
+  the hits are decided, counted and ranked from them (:mod:`~archiver.search.counted`).
 * Every candidate is then checked against the real text with ``LIKE`` (as a scan does), so a
   search returns exactly what a substring scan returns. Matching ignores the case of ASCII
   letters only (the rule of SQLite's ``lower()`` and ``LIKE``); a term never spans the title

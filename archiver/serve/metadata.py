@@ -17,6 +17,7 @@ from archiver.records.fields import ATTACHMENT_FIELDS, FIELDS, plain_description
 from archiver.store.tables import (
     ATTACHMENT_TEXTS,
     BRIEFS_VIEW,
+    CHAR_COUNTS,
     CITATIONS,
     DOCUMENTS,
     FAILURES,
@@ -259,7 +260,8 @@ def build_metadata(base_url: str = "/") -> dict[str, Any]:
         "and status, or search titles and bodies for Chinese terms of any length, as "
         f"<code>archiver search</code> does:</p>{search_form_html(action)}"
     )
-    tables: dict[str, Any] = {"_sqlite_migrations": {"hidden": True}}
+    # hidden: the migrations' log, and the character counts search reads (packed bytes)
+    tables: dict[str, Any] = {"_sqlite_migrations": {"hidden": True}, CHAR_COUNTS: {"hidden": True}}
     for name, doc in TABLES.items():
         table = tables[name] = {
             "title": doc.title,
