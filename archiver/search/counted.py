@@ -113,6 +113,8 @@ class CountedPlan:
         order = "ORDER BY score DESC, published DESC"
         if limit is None:
             return _best(db, db.execute(matched, params).fetchall(), None)
+        if limit <= 0:
+            return []
         floor = self._floor(db, matched, params, limit)
         if floor is not None:  # a row whose score cannot reach it is neither scored nor sorted
             matched += f" AND {self.compiled.bound(upper=True)} >= ? AND {self.score()} >= ?"

@@ -255,7 +255,7 @@ def _floor(
 ) -> float | None:
     """A score that at least ``limit`` matches reach (the ``limit``-th best score among the
     first matches), or None when it is not known."""
-    if limit is None or limit > _FLOOR_SAMPLE // 4 or not compiled.counted:
+    if not limit or limit > _FLOOR_SAMPLE // 4 or not compiled.counted:  # (limit 0: no page)
         return None
     score, score_params = compiled.score("hit_id")
     sql = f"""SELECT count(*), min(score) FROM (SELECT score FROM (

@@ -228,6 +228,7 @@ def test_common_characters_are_ranked_from_their_counts(db: Database) -> None:
         assert _counted(db, query), query
     for query in ["党", "委 OR 农", "的 简报", "的一", "NOT 的", "a 的"]:  # none common; a longer
         assert not _counted(db, query), query  # term; nothing to rank; a character not counted
+    assert search(db, "的", limit=0) == search(db, "党委", limit=0) == []  # an empty page
 
 
 @pytest.fixture(scope="module")
