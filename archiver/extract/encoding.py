@@ -66,7 +66,7 @@ def decode_bytes(raw: bytes, content_type: str | None = None) -> DecodedHtml:
     3. Nothing usable declared: UTF-8, then GB18030.
     4. Last resort: UTF-8 with replacement characters (``replaced=True``).
     """
-    if type(raw) is bytes:
+    if type(raw) is bytes and len(raw) <= _CACHED_BYTES:
         return _recently_decoded(raw, content_type)
     return _decode(raw, content_type)
 
@@ -102,8 +102,10 @@ def _decode(raw: bytes, content_type: str | None) -> DecodedHtml:
 
 
 # A crawl decodes each page twice (is it a challenge page? then its record), and a bytes
-# object keeps its hash: the second decoding is a look-up. The answer is immutable.
+# object keeps its hash: the second decoding is a look-up. The answer is immutable. Pages
+# only: a large text attachment, decoded once, is neither hashed nor kept.
 _recently_decoded = functools.lru_cache(maxsize=4)(_decode)
+_CACHED_BYTES = 2 * 1024 * 1024
 
 
 def normalise_charset(name: str | None) -> str | None:
