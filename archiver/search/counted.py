@@ -120,17 +120,16 @@ class CountedPlan:
             matched += f" AND {self.compiled.bound(upper=True)} >= ? AND {self.score()} >= ?"
             params = [*params, floor - 1e-9, floor]
         found = db.execute(f"{matched} {order} LIMIT ?", [*params, limit + _TIES]).fetchall()
-        if len(found) > limit and _key(found[-1]) == _key(found[limit - 1]):
-            # more records than were read share the last place of the page: read them all
-            last_score, last_published = found[limit - 1][1:]
+        if len(found) <= limit:
+            return _best(db, found, limit)
+        last = _key(found[limit - 1])  # the page's last place: ties with it are ordered by URL
+        if _key(found[-1]) == last:  # more records than were read share it: read them all
             tied = db.execute(
                 f"SELECT * FROM ({matched}) WHERE score = ? AND published IS ?",
-                [*params, last_score, last_published],
+                [*params, *found[limit - 1][1:]],
             ).fetchall()
-            found = [r for r in found if _key(r) != _key(found[limit - 1])] + tied
-        elif len(found) > limit:
-            found = [r for r in found if _key(r) >= _key(found[limit - 1])]
-        return _best(db, found, limit)
+            return _best(db, [r for r in found if _key(r) > last] + tied, limit)
+        return _best(db, [r for r in found if _key(r) >= last], limit)
 
     @staticmethod
     def _floor(db: Database, matched: str, params: list[Any], limit: int) -> float | None:
