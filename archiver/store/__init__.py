@@ -15,7 +15,8 @@ package, one concern each:
   filters and the export's SQL: :mod:`~archiver.store.selects`, without sqlite-utils);
 * :mod:`~archiver.store.known`: a read-only lookup of what is archived, for a crawl;
 * :mod:`~archiver.store.schema` (migrations), :mod:`~archiver.store.tables` (names),
-  :mod:`~archiver.store.fts` (the search index's DDL), :mod:`~archiver.store.views`
+  :mod:`~archiver.store.fts` (the search index's DDL), :mod:`~archiver.store.char_counts`
+  (each record's counts of the commonest characters, for search), :mod:`~archiver.store.views`
   (Datasette's views), :mod:`~archiver.store.lock` (one crawl at a time).
 
 The names are loaded when first used (:class:`Archive` from :mod:`~archiver.store.archive`):
