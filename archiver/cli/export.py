@@ -34,7 +34,7 @@ from archiver.export import (
     write_rows,
     write_safe_csv_tuples,
 )
-from archiver.export.writers import DELIMITERS, utf8_text_stream, write_safe_csv_utf8
+from archiver.export.writers import DELIMITERS, utf8_text_stream, write_csv_utf8
 from archiver.records.fields import export_value
 from archiver.store.connect import open_current
 from archiver.store.selects import Filters, select_tuples
@@ -160,16 +160,18 @@ def export(
 def write_delimited(
     conn: sqlite3.Connection, filters: Filters, columns: tuple[str, ...], out: IO[str], fmt: str
 ) -> int:
-    """Write the selected records as CSV or TSV (``fmt``): values straight from SQL, made
-    spreadsheet-safe there (to a UTF-8 file or stdout, as the bytes SQLite holds); return how
-    many."""
-    utf8 = utf8_text_stream(out)
-    conn.text_factory = bytes if utf8 else str
-    try:
+    """Write the selected records as CSV or TSV (``fmt``), each text cell spreadsheet-safe:
+    to a UTF-8 file or stdout, the bytes SQLite holds; return how many."""
+    delimiter = DELIMITERS[fmt]
+    if not utf8_text_stream(out):  # a terminal: text, made spreadsheet-safe in SQL
         tuples = select_tuples(conn, filters, columns, KIND_FIELDS, text_cell=spreadsheet_safe_sql)
         with closing(tuples):  # its cursor closed before the archive, even on EPIPE
-            write = write_safe_csv_utf8 if utf8 else write_safe_csv_tuples
-            return write(tuples, out, columns, delimiter=DELIMITERS[fmt])
+            return write_safe_csv_tuples(tuples, out, columns, delimiter=delimiter)
+    conn.text_factory = bytes
+    try:
+        tuples = select_tuples(conn, filters, columns, KIND_FIELDS)
+        with closing(tuples):
+            return write_csv_utf8(tuples, out, columns, delimiter=delimiter)
     finally:
         conn.text_factory = str
 

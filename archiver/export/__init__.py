@@ -16,10 +16,10 @@ from archiver.export.writers import (
     spreadsheet_safe,
     spreadsheet_safe_sql,
     write_csv_tuples,
+    write_csv_utf8,
     write_records,
     write_rows,
     write_safe_csv_tuples,
-    write_safe_csv_utf8,
 )
 from archiver.records.fields import (
     BRIEF_FIELDS,
@@ -39,5 +39,5 @@ __all__ = [
     "BRIEF_FIELDS", "CITATION_FIELDS", "COMMON_FIELDS", "FORMATS", "KIND_FIELDS", "LIST_FIELDS",
     "NEWS_FIELDS", "atomic_output", "export_record", "fields_for", "manifest_path",
     "spreadsheet_safe", "spreadsheet_safe_sql", "write_csv_tuples", "write_manifest",
-    "write_records", "write_rows", "write_safe_csv_tuples", "write_safe_csv_utf8",
+    "write_records", "write_rows", "write_safe_csv_tuples", "write_csv_utf8",
 ]  # fmt: skip

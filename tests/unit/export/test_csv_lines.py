@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archiver.export import write_safe_csv_tuples
-from archiver.export.writers import utf8_text_stream, write_safe_csv_utf8
+from archiver.export.writers import spreadsheet_safe, utf8_text_stream, write_csv_utf8
 
-_TEXT = st.text(alphabet=st.sampled_from("ab党,\"\t\r\n ;'=\x00\u2028"), max_size=12)
+_TEXT = st.text(alphabet=st.sampled_from("ab党,\"\t\r\n ;'=+-@\x00\u2028"), max_size=12)
 _CELL = st.one_of(st.none(), _TEXT, st.integers(), st.floats(allow_nan=False))
 
 
@@ -67,16 +67,18 @@ def _utf8(cell: object) -> object:
 def test_utf8_bytes_give_the_same_file_as_the_csv_module(
     width: int, cells: list[object], delimiter: str, bom: bool
 ) -> None:
-    # rows as read with text_factory = bytes, written to the file's binary buffer
+    # rows as read with text_factory = bytes, made spreadsheet-safe and written to the file's
+    # binary buffer
     rows = [tuple(cells[i : i + width]) for i in range(0, len(cells) - width + 1, width)]
     fields = tuple(f"f{i}" for i in range(width))
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8-sig" if bom else "utf-8", newline="")
     assert utf8_text_stream(out)
     utf8_rows = [tuple(map(_utf8, row)) for row in rows]
-    assert write_safe_csv_utf8(utf8_rows, out, fields, delimiter=delimiter) == len(rows)
+    assert write_csv_utf8(utf8_rows, out, fields, delimiter=delimiter) == len(rows)
     out.flush()
-    expected = written_by_csv(rows, fields, delimiter).encode()
+    safe = [tuple(map(spreadsheet_safe, row)) for row in rows]
+    expected = written_by_csv(safe, fields, delimiter).encode()
     assert raw.getvalue() == (b"\xef\xbb\xbf" if bom else b"") + expected
 
 
