@@ -10,11 +10,13 @@ sees each response first, exactly as the download handler produced it:
   gzip bytes the server sent, with its ``Content-Encoding`` (see :mod:`archiver.webarchive.warc`);
 - robots.txt and the web archive's API replies are ordinary downloads through this chain.
 
-With ``ARCHIVER_WARC_THREAD`` the writing itself (warcio's records, gzip, digests, the file)
-happens on a thread of its own, one exchange after the other, so the reactor goes on
-downloading and parsing meanwhile; the response goes on once its records are written and
-flushed, so every capture a record names is on disk before the record is stored. At the
-spider's close the writer finishes what is queued, then closes its file.
+The writing itself (warcio's records, gzip, digests, the file) happens in a process of its own
+(``ARCHIVER_WARC_PROCESS``, :mod:`archiver.webarchive.warc_process`), one exchange after the
+other, so the reactor goes on downloading and parsing meanwhile, on another core; the response
+goes on once its records are written and flushed, so every capture a record names is on disk
+before the record is stored. With the process off, ``ARCHIVER_WARC_THREAD`` writes on a thread
+of this process instead, else the reactor's thread writes. At the spider's close the writer
+finishes what is queued, then closes its file.
 
 ``process_request`` runs last, just before the download, and marks the request; a response
 without the mark never went over the network (an HTTP-cache hit, or one made up by another
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any, Self
@@ -52,6 +54,7 @@ from archiver.crawl.faults import LocalFault, local_fault, stop_crawl, stopped_b
 from archiver.crawl.settings import warc_dir
 from archiver.webarchive.cdxj import update_index
 from archiver.webarchive.warc import CaptureRef, WarcWriter
+from archiver.webarchive.warc_process import WriterProcess, as_os_error
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +72,16 @@ class WarcCaptureMiddleware:
     """Write each request and the response it got (or its failure) with a :class:`WarcWriter`.
 
     Settings: ``ARCHIVER_WARC_ENABLED`` (default True), ``ARCHIVER_WARC_DIR`` (default
-    ``warc/`` beside ``ARCHIVER_DB``), ``ARCHIVER_WARC_MAX_BYTES`` (default 1 GB).
+    ``warc/`` beside ``ARCHIVER_DB``), ``ARCHIVER_WARC_MAX_BYTES`` (default 1 GB),
+    ``ARCHIVER_WARC_PROCESS`` and ``ARCHIVER_WARC_THREAD`` (where the writing happens).
+    ``writer`` is the writer's settings, and the writer itself unless it is in a process.
     """
 
     def __init__(self, writer: WarcWriter, crawler: Crawler | None = None):
         self.writer = writer
         self.crawler = crawler
+        self.process: WriterProcess | None = None  # the writer's process, started on first use
+        self.in_process = False  # True: written in a process of its own (ARCHIVER_WARC_PROCESS)
         #: the local fault that stopped writing (a full disk): nothing is written after it, so
         #: a file never holds a record after a cut-off one
         self.fault: LocalFault | None = None
@@ -93,9 +100,14 @@ class WarcCaptureMiddleware:
             info=crawl_info(settings, getattr(crawler.spider, "start_urls", None)),
         )
         middleware = cls(writer, crawler)
-        middleware.threaded = settings.getbool("ARCHIVER_WARC_THREAD", default.ARCHIVER_WARC_THREAD)
+        middleware.configure(settings)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
+
+    def configure(self, settings: BaseSettings) -> None:
+        """Where the writing happens, from the settings."""
+        self.in_process = settings.getbool("ARCHIVER_WARC_PROCESS", default.ARCHIVER_WARC_PROCESS)
+        self.threaded = settings.getbool("ARCHIVER_WARC_THREAD", default.ARCHIVER_WARC_THREAD)
 
     def process_request(self, request: Request) -> None:
         request.meta[_SENT_META] = True
@@ -118,31 +130,38 @@ class WarcCaptureMiddleware:
         if self.fault is not None:
             raise self.fault
         try:
+            args, kwargs = exchange(request, response, sent)
             ref: CaptureRef = await maybe_deferred_to_future(
-                self._in_writer(self._write_exchange, request, response, sent)
+                self._in_writer("write_exchange", *args, **kwargs)
             )
         except OSError as exc:
             raise self._stopped(exc) from None
         return ref
 
-    def _in_writer(self, write: Callable[..., Any], *args: Any) -> Deferred[Any]:
-        """Run ``write(*args)`` on the writer's thread, after what is queued there."""
+    def _in_writer(self, method: str, *args: Any, **kwargs: Any) -> Deferred[Any]:
+        """Call ``writer.method(*args, **kwargs)`` where the writing happens, after what is
+        queued there."""
         from twisted.internet import reactor  # the one Scrapy installed: not at import
 
+        if self.in_process:
+            if self.process is None:
+                self.process = WriterProcess(self.writer)
+            return _deferred(self.process.submit(method, *args, **kwargs))
+        write = getattr(self.writer, method)
         if not self.threaded:
-            return maybeDeferred(self._guarded, write, *args)
+            return maybeDeferred(self._guarded, write, *args, **kwargs)
         if self._thread is None:
             self._thread = ThreadPool(1, 1, "warc-writer")
             self._thread.start()
-        return deferToThreadPool(reactor, self._thread, self._guarded, write, *args)
+        return deferToThreadPool(reactor, self._thread, self._guarded, write, *args, **kwargs)
 
-    def _guarded(self, write: Callable[..., Any], *args: Any) -> Any:
+    def _guarded(self, write: Any, *args: Any, **kwargs: Any) -> Any:
         # On the writer's thread: after a failed write nothing more is written (the fault
         # itself is handled on the reactor's thread, where the crawl can be stopped).
         if self._write_error is not None:
             raise self._write_error
         try:
-            return write(*args)
+            return write(*args, **kwargs)
         except OSError as exc:
             self._write_error = exc
             raise
@@ -157,31 +176,13 @@ class WarcCaptureMiddleware:
             stop_crawl(self.crawler, fault)
         return fault
 
-    def _write_exchange(self, request: Request, response: Response, sent: datetime) -> CaptureRef:
-        return self.writer.write_exchange(
-            response.url,
-            request.method,
-            sent_headers(request),
-            request.body,
-            response.status,
-            _reason(response.status),
-            header_pairs(response.headers),
-            response.body,
-            fetched_at=sent,
-            ip=str(response.ip_address) if response.ip_address else None,
-            protocol=_http_version(response.protocol),
-            request_target=request_target(request),
-        )
-
     def process_exception(self, request: Request, exception: Exception) -> None:
         # A retry copies meta: drop the previous try's capture so it is not taken for this one.
         request.meta.pop(CAPTURE_META, None)
         request.meta.pop(CAPTURED_BODY_META, None)
         if request.meta.pop(_SENT_META, False) and self.fault is None:
             reason = f"{type(exception).__name__}: {exception}".strip()
-            written = self._in_writer(
-                self.writer.write_failure, request.url, reason, datetime.now(UTC)
-            )
+            written = self._in_writer("write_failure", request.url, reason, datetime.now(UTC))
             written.addErrback(self._failure_not_written)
 
     def _failure_not_written(self, failure: Failure) -> None:
@@ -195,7 +196,10 @@ class WarcCaptureMiddleware:
         if self._write_error is not None:
             self._stopped(self._write_error)  # said once: the crawl is stopping
         try:
-            self.writer.close()
+            if self.process is not None:
+                self.process.close()
+            else:
+                self.writer.close()
         except OSError as exc:  # the last record cannot be flushed: its tail is cut, as on a kill
             self._stopped(exc)
         if self.fault is not None or (self.crawler and stopped_by_fault(self.crawler)):
@@ -204,6 +208,45 @@ class WarcCaptureMiddleware:
             update_index(self.writer.folder)
         except OSError as exc:
             logger.warning("CDXJ index of %s not updated: %s", self.writer.folder, exc)
+
+
+def exchange(
+    request: Request, response: Response, sent: datetime
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments of :meth:`WarcWriter.write_exchange` for ``request`` and its
+    ``response``: plain values, which can be sent to the writer's process."""
+    return (
+        response.url,
+        request.method,
+        sent_headers(request),
+        request.body,
+        response.status,
+        _reason(response.status),
+        header_pairs(response.headers),
+        response.body,
+    ), {
+        "fetched_at": sent,
+        "ip": str(response.ip_address) if response.ip_address else None,
+        "protocol": _http_version(response.protocol),
+        "request_target": request_target(request),
+    }
+
+
+def _deferred(future: Future[Any]) -> Deferred[Any]:
+    """A Deferred fired, on the reactor's thread, with the outcome of ``future``."""
+    from twisted.internet import reactor
+
+    deferred: Deferred[Any] = Deferred()
+
+    def done(future: Future[Any]) -> None:
+        exc = future.exception()
+        if exc is None:
+            reactor.callFromThread(deferred.callback, future.result())  # type: ignore[attr-defined]
+        else:
+            reactor.callFromThread(deferred.errback, Failure(as_os_error(exc)))  # type: ignore[attr-defined]
+
+    future.add_done_callback(done)
+    return deferred
 
 
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:

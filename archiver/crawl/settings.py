@@ -78,8 +78,10 @@ DOWNLOAD_WARNSIZE = 32 * 2**20
 ARCHIVER_WARC_ENABLED = True
 ARCHIVER_WARC_DIR = None  # default: warc/ beside ARCHIVER_DB
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
-# True: written on a thread of their own (no gain measured on 2 cores); False: on the
-# reactor's thread, one exchange at a time.
+# True: written in a process of their own, beside the crawl, on another core.
+ARCHIVER_WARC_PROCESS = True
+# With the process off, True: written on a thread of this process (no gain measured on 2
+# cores); False: on the reactor's thread, one exchange at a time.
 ARCHIVER_WARC_THREAD = False
 ITEM_PIPELINES = {
     # reads each attached document's text (in a worker process) before the file is stored

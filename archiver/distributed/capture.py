@@ -44,5 +44,6 @@ class NamedWarcCapture(WarcCaptureMiddleware):
             | {"worker": name},
         )
         middleware = cls(writer, crawler)
+        middleware.configure(settings)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
