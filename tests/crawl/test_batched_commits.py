@@ -66,7 +66,7 @@ def test_a_crawl_killed_with_a_batch_open_leaves_whole_records_and_the_next_run_
 
         stored = count(db, news)
         assert 80 <= stored < ARTICLES, "killed half-way, some batches committed"
-        assert count(db, "SELECT count(*) FROM list_walks") == 0
+        assert count(db, "SELECT count(*) FROM list_walks") < 2  # the shorter list may be done
         fetched = warc_responses(tmp_path / "warc")
         with sqlite3.connect(db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

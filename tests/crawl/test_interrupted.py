@@ -4,6 +4,7 @@ in one line (issue 10, classes 4 and 10)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -97,10 +98,30 @@ def slow_crawl(web: MockWeb, db: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     lock = db.with_name(db.name + ".lock")
-    deadline = time.monotonic() + 30
-    while not (lock.exists() and lock.read_bytes()[:1].isdigit()) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 120
+    while True:
+        if held(lock):
+            time.sleep(0.3)  # held on: the crawl's lock, not the command's moment of checking
+            if held(lock):
+                break
+        assert time.monotonic() < deadline, "the crawl never took the lock"
         time.sleep(0.05)
     return proc
+
+
+def held(lock: Path) -> bool:
+    """True while a process holds ``lock`` (the command takes it for a moment to check that
+    it is free, then the crawl takes it for the whole run)."""
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (releases it, if this test took it)
+    return False
 
 
 def test_the_lock_covers_the_archive_written_whatever_names_it(
@@ -109,6 +130,7 @@ def test_the_lock_covers_the_archive_written_whatever_names_it(
     db = tmp_path / "archive.db"
     (tmp_path / "link.db").symlink_to(db)
     first = slow_crawl(mockweb, db)
+    first.send_signal(signal.SIGSTOP)  # holding the lock until the others have tried
     by_setting = archiver(mockweb, "crawl", "--db", str(tmp_path / "other.db"),
                           "--set", f"ARCHIVER_DB={db}", cwd=tmp_path)  # fmt: skip
     by_link = archiver(mockweb, "crawl", "--db", str(tmp_path / "link.db"), cwd=tmp_path)
@@ -118,6 +140,7 @@ def test_the_lock_covers_the_archive_written_whatever_names_it(
         cwd=REPO, env={**os.environ, **mockweb.env()}, capture_output=True, text=True,
         timeout=120,
     )  # fmt: skip
+    first.send_signal(signal.SIGCONT)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     for refused, name in ((by_setting, db), (by_link, tmp_path / "link.db")):
