@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from dataclasses import asdict
@@ -32,6 +31,8 @@ def write_manifest(
     It names the command, the filters, the record count, the time, the tool's version and the
     sha256 and size of the export file.
     """
+    import hashlib  # here: OpenSSL's loading is 5 ms of every export's start-up
+
     from archiver import __version__
 
     digest = hashlib.sha256()
