@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http import HTTPStatus
 from typing import Any, Self
 from urllib.parse import urldefrag, urlsplit
@@ -45,16 +45,18 @@ from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.interfaces import IReadDescriptor
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
+from zope.interface import implementer
 
 from archiver.crawl import settings as default
 from archiver.crawl.faults import LocalFault, local_fault, stop_crawl, stopped_by_fault
 from archiver.crawl.settings import warc_dir
 from archiver.webarchive.cdxj import update_index
 from archiver.webarchive.warc import CaptureRef, WarcWriter
-from archiver.webarchive.warc_process import WriterProcess, as_os_error
+from archiver.webarchive.warc_process import WriterProcess
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +148,11 @@ class WarcCaptureMiddleware:
         if self.in_process:
             if self.process is None:
                 self.process = WriterProcess(self.writer)
-            return _deferred(self.process.submit(method, *args, **kwargs))
+                fd_set: Any = reactor
+                fd_set.addReader(_Answers(self.process))
+            deferred: Deferred[Any] = Deferred()
+            self.process.call(method, args, kwargs, partial(_fire, deferred))
+            return deferred
         write = getattr(self.writer, method)
         if not self.threaded:
             return maybeDeferred(self._guarded, write, *args, **kwargs)
@@ -197,6 +203,7 @@ class WarcCaptureMiddleware:
             self._stopped(self._write_error)  # said once: the crawl is stopping
         try:
             if self.process is not None:
+                _stop_reading(self.process)
                 self.process.close()
             else:
                 self.writer.close()
@@ -232,21 +239,41 @@ def exchange(
     }
 
 
-def _deferred(future: Future[Any]) -> Deferred[Any]:
-    """A Deferred fired, on the reactor's thread, with the outcome of ``future``."""
+def _fire(deferred: Deferred[Any], exc: BaseException | None, result: Any) -> None:
+    if exc is None:
+        deferred.callback(result)
+    else:
+        deferred.errback(Failure(exc))
+
+
+@implementer(IReadDescriptor)
+class _Answers:
+    """The reactor reads the writer's process's answers when they come."""
+
+    def __init__(self, process: WriterProcess):
+        self.process = process
+
+    def fileno(self) -> int:
+        return self.process.fileno()
+
+    def doRead(self) -> None:  # noqa: N802 (Twisted's name)
+        if not self.process.read_answers():
+            _stop_reading(self.process)
+
+    def connectionLost(self, reason: Failure) -> None:  # noqa: N802 (Twisted's name)
+        pass
+
+    def logPrefix(self) -> str:  # noqa: N802 (Twisted's name)
+        return "warc-writer"
+
+
+def _stop_reading(process: WriterProcess) -> None:
     from twisted.internet import reactor
 
-    deferred: Deferred[Any] = Deferred()
-
-    def done(future: Future[Any]) -> None:
-        exc = future.exception()
-        if exc is None:
-            reactor.callFromThread(deferred.callback, future.result())  # type: ignore[attr-defined]
-        else:
-            reactor.callFromThread(deferred.errback, Failure(as_os_error(exc)))  # type: ignore[attr-defined]
-
-    future.add_done_callback(done)
-    return deferred
+    fd_set: Any = reactor
+    for reader in fd_set.getReaders():
+        if isinstance(reader, _Answers) and reader.process is process:
+            fd_set.removeReader(reader)
 
 
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:

@@ -2,70 +2,66 @@
 
 Building WARC records (warcio's headers, the digests, gzip) is about a fifth of what a crawl
 spends on a page; in a second process it runs beside the crawl, on another core. The calls
-are made one after the other, in the order they were given (one worker process), so the
-files hold the records in that order, as an in-process writer would write them.
+are sent down one pipe and made one after the other, in the order they were sent, so the
+files hold the records in that order, as an in-process writer would write them; each call's
+answer (what it returned, or the exception it raised) comes back up the same pipe, in order.
+The caller sends from its own thread (no helper thread: no hand-over of the interpreter lock
+on every call) and reads the answers when the pipe is readable (:meth:`WriterProcess.fileno`,
+:meth:`WriterProcess.read_answers`), e.g. from an event loop.
 
 The process is started with ``spawn`` (nothing of the crawl's process is copied into it) and
-given the writer, unopened: its settings travel, the file is opened by the first write. The
-process ignores SIGINT and SIGTERM: a Ctrl-C, or systemd stopping the service, reaches every
-process of the group, and the crawl, stopping gracefully, still writes what it has fetched.
-When the crawl's process dies (SIGKILL), the writer's process notices within half a second
-(it has a new parent) and exits once the record it is writing is written: every record it
-wrote is whole (each is flushed), and the file it left without an index is indexed by the next
-crawl. The first ``OSError`` (a full disk) is raised for that call and for every
-later one, so a file never holds a record after a cut-off one.
+given the writer, unopened: its settings travel, the file is opened by the first write. It
+ignores SIGINT and SIGTERM: a Ctrl-C, or systemd stopping the service, reaches every process
+of the group, and the crawl, stopping gracefully, still writes what it has fetched. When the
+crawl's process dies (SIGKILL) its end of the pipe closes: the writer's process finishes the
+record it is writing and exits. Every record it wrote is whole (each is flushed), and the file
+it left without an index is indexed by the next crawl. The first ``OSError`` (a full disk) is
+raised for that call and for every later one, so a file never holds a record after a cut-off
+one; a process that died is an I/O error of every call not answered and of every later one.
 """
 
 from __future__ import annotations
 
 import errno
 import multiprocessing
-import os
 import signal
-import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from archiver.webarchive.warc_write import WarcWriter
 
+#: What is called with each call's outcome: (the exception it raised or None, what it returned)
+Answer = Callable[[BaseException | None, Any], None]
+
 # -- in the writer's process -----------------------------------------------------------------
 
-_writer: WarcWriter | None = None
-_error: OSError | None = None
-_writing = threading.Lock()  # held while a call writes: the process never exits mid-record
 
-
-def _start(writer: WarcWriter, parent: int) -> None:
-    global _writer
+def _serve(writer: WarcWriter, pipe: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _writer = writer
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    # The crawl's process holds the other end of the queue open while it lives; once it has
-    # died (this process is then given another parent), nothing more will come. (Its pid is
-    # given, not asked for here: it may have died before this process started.)
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    with _writing:
-        os._exit(0)
-
-
-def _call(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    global _error
-    if _error is not None and method != "close":  # closing what was written is always right
-        raise _error
-    try:
-        with _writing:
-            return getattr(_writer, method)(*args, **kwargs)
-    except OSError as exc:
-        _error = exc
-        raise
+    error: OSError | None = None
+    while True:
+        try:
+            method, args, kwargs = pipe.recv()
+        except (EOFError, OSError):  # the crawl's process is gone: nothing more will come
+            return
+        try:
+            if error is not None and method != "close":  # closing what was written is right
+                raise error
+            result = getattr(writer, method)(*args, **kwargs)
+            answer: tuple[BaseException | None, Any] = (None, result)
+        except OSError as exc:
+            error = exc
+            answer = (exc, None)
+        except Exception as exc:  # a bug: said to the caller, and the writing goes on
+            answer = (RuntimeError(f"{type(exc).__name__}: {exc}"), None)
+        try:
+            pipe.send(answer)
+        except OSError:
+            return
 
 
 # -- in the crawl's process ------------------------------------------------------------------
@@ -76,37 +72,63 @@ class WriterProcess:
 
     def __init__(self, writer: WarcWriter):
         self.folder: Path = writer.folder
-        self._pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(writer, os.getpid()),
+        context = multiprocessing.get_context("spawn")
+        self._pipe, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(writer, theirs), name="warc-writer", daemon=False
         )
+        self._process.start()
+        theirs.close()  # the process's end is its own: its death closes the pipe
+        self._waiting: deque[Answer] = deque()
+        self._stopped: OSError | None = None
 
-    def submit(self, method: str, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Call ``writer.method(*args, **kwargs)`` after the calls given before; the future's
-        result is what it returned, its exception what it raised (:func:`as_os_error`)."""
+    def fileno(self) -> int:
+        """The pipe the answers come up: readable when there is one (or the process died)."""
+        return self._pipe.fileno()
+
+    def call(
+        self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], answer: Answer
+    ) -> None:
+        """Send ``writer.method(*args, **kwargs)``; ``answer`` is called with its outcome by
+        :meth:`read_answers`, after the answers of the calls sent before."""
+        if self._stopped is not None:
+            answer(self._stopped, None)
+            return
         try:
-            return self._pool.submit(_call, method, args, kwargs)
-        except (BrokenProcessPool, RuntimeError) as exc:  # died, or closed: no more writing
-            failed: Future[Any] = Future()
-            failed.set_exception(as_os_error(BrokenProcessPool(exc)))
-            return failed
+            self._pipe.send((method, args, kwargs))
+        except OSError as exc:  # the process died: its end is closed
+            self._stop(exc)
+            answer(self._stopped, None)
+            return
+        self._waiting.append(answer)
+
+    def read_answers(self) -> bool:
+        """Hand the answers that have come to their callers, without waiting for more; False
+        once the process is gone (every call still waiting is answered with the error)."""
+        try:
+            while self._waiting and self._pipe.poll():
+                self._waiting.popleft()(*self._pipe.recv())
+        except (EOFError, OSError) as exc:
+            self._stop(exc)
+        return self._stopped is None
 
     def close(self) -> None:
-        """Finish the calls given, close the writer's file (saving its index), stop the
-        process. Raises the ``OSError`` of a failed close (:func:`as_os_error`)."""
+        """Wait for every answer, close the writer's file (saving its index) and stop the
+        process. Raises the ``OSError`` of a failed close, or of a process that died."""
+        failed: list[BaseException] = []
+        self.call("close", (), {}, lambda exc, _: failed.append(exc) if exc else None)
         try:
-            self.submit("close").result()
-        except Exception as exc:
-            raise as_os_error(exc) from None
-        finally:
-            self._pool.shutdown(wait=True)
+            while self._waiting:
+                self._waiting.popleft()(*self._pipe.recv())
+        except (EOFError, OSError) as exc:
+            self._stop(exc)
+        self._pipe.close()  # the process reads the end of its calls, and exits
+        self._process.join(timeout=60)
+        if failed:
+            raise failed[0]
 
-
-def as_os_error(exc: BaseException) -> BaseException:
-    """An error of the writer's process as the crawl handles it: a process that died (killed,
-    out of memory) is an I/O error of the WARC folder, which stops the crawl like a full disk."""
-    if isinstance(exc, BrokenProcessPool):
-        return OSError(errno.EIO, f"the WARC writer's process stopped ({exc})")
-    return exc
+    def _stop(self, exc: BaseException) -> None:
+        if self._stopped is None:
+            self._stopped = OSError(errno.EIO, f"the WARC writer's process stopped ({exc!r})")
+        while self._waiting:
+            self._waiting.popleft()(self._stopped, None)

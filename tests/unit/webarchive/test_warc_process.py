@@ -34,15 +34,30 @@ def exchange_args(i: int) -> tuple[tuple[object, ...], dict[str, object]]:
     }
 
 
+def answers(process: WriterProcess, calls: list[tuple[str, tuple[object, ...], dict[str, object]]]
+            ) -> list[tuple[BaseException | None, object]]:  # fmt: skip
+    """Send ``calls``; their outcomes, read from the pipe as an event loop would."""
+    got: list[tuple[BaseException | None, object]] = []
+    for method, args, kwargs in calls:
+        process.call(method, args, kwargs, lambda exc, result: got.append((exc, result)))
+    deadline = time.monotonic() + 60
+    while len(got) < len(calls) and time.monotonic() < deadline:
+        process.read_answers()
+        time.sleep(0.01)
+    assert len(got) == len(calls), "no answer"
+    return got
+
+
 def test_the_process_writes_what_it_is_given_in_order(tmp_path: Path) -> None:
     process = WriterProcess(WarcWriter(tmp_path, info={"robots": "obey"}, max_bytes=3000))
-    futures = [
-        process.submit("write_exchange", *a, **k) for a, k in map(exchange_args, range(1, 9))
-    ]
-    failed = process.submit("write_failure", "https://xww.bucea.edu.cn/gone", "DNS", WHEN)
-    refs = [f.result(timeout=60) for f in futures]
-    assert failed.result(timeout=60).startswith("<urn:uuid:")
+    calls = [("write_exchange", *exchange_args(i)) for i in range(1, 9)]
+    failure = ("write_failure", ("https://xww.bucea.edu.cn/gone", "DNS", WHEN), {})
+    *written, (no_error, record_id) = answers(process, [*calls, failure])  # type: ignore[list-item]
     process.close()
+
+    assert no_error is None and str(record_id).startswith("<urn:uuid:")
+    assert all(exc is None for exc, _ in written)
+    refs = [ref for _, ref in written]
 
     for i, ref in enumerate(refs, start=1):  # each capture where its reference says
         capture = read_capture(tmp_path, ref)
@@ -59,30 +74,24 @@ def test_the_first_error_is_raised_for_that_call_and_every_later_one(tmp_path: P
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     process = WriterProcess(WarcWriter(not_a_folder / "warc", info={}))
-    args, kwargs = exchange_args(1)
-    first = process.submit("write_exchange", *args, **kwargs)
-    with pytest.raises(OSError) as raised:
-        first.result(timeout=60)
-    assert raised.value.errno == errno.ENOTDIR
-    again = process.submit("write_exchange", *args, **kwargs)
-    with pytest.raises(OSError) as raised_again:
-        again.result(timeout=60)
-    assert raised_again.value.errno == errno.ENOTDIR
+    call = ("write_exchange", *exchange_args(1))
+    (first, _), (again, _) = answers(process, [call, call])  # type: ignore[list-item]
+    assert isinstance(first, OSError) and first.errno == errno.ENOTDIR
+    assert isinstance(again, OSError) and again.errno == errno.ENOTDIR
     process.close()  # nothing was opened: nothing to close
 
 
 def test_a_process_that_died_is_an_io_error_of_the_warc_folder(tmp_path: Path) -> None:
     process = WriterProcess(WarcWriter(tmp_path, info={}))
-    args, kwargs = exchange_args(1)
-    process.submit("write_exchange", *args, **kwargs).result(timeout=60)
+    call = ("write_exchange", *exchange_args(1))
+    ((ok, _),) = answers(process, [call])  # type: ignore[list-item]
+    assert ok is None
     (writer,) = _children(os.getpid())
     os.kill(writer, signal.SIGKILL)
     time.sleep(0.5)
-    later = process.submit("write_exchange", *args, **kwargs)
-    with pytest.raises(OSError) as raised:
-        later.result(timeout=60)
-    assert raised.value.errno == errno.EIO
-    assert "the WARC writer's process stopped" in str(raised.value)
+    ((later, _),) = answers(process, [call])  # type: ignore[list-item]
+    assert isinstance(later, OSError) and later.errno == errno.EIO
+    assert "the WARC writer's process stopped" in str(later)
     with pytest.raises(OSError):
         process.close()
 
@@ -97,16 +106,18 @@ def test_killed_with_the_crawl_it_leaves_whole_records(tmp_path: Path) -> None:
         process = WriterProcess(WarcWriter(Path({str(tmp_path)!r}), info={{}}))
         body = os.urandom(200_000)  # gzip gains nothing: the writing takes a while
         for i in range(400):
-            process.submit("write_exchange", f"https://xww.bucea.edu.cn/{{i}}.htm", "GET", [],
-                           b"", 200, "OK", [], body, fetched_at=datetime.now(UTC))
-        print("queued", flush=True)
+            args = (f"https://xww.bucea.edu.cn/{{i}}.htm", "GET", [], b"", 200, "OK", [], body)
+            process.call("write_exchange", args, {{"fetched_at": datetime.now(UTC)}},
+                         lambda exc, result: None)
+            if i == 20:
+                print("sending", flush=True)
         time.sleep(60)
     """)
     crawl = subprocess.Popen(
         [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
     )
     assert crawl.stdout is not None
-    assert crawl.stdout.readline().strip() == "queued"
+    assert crawl.stdout.readline().strip() == "sending"
     (writer,) = _children(crawl.pid)
     deadline = time.monotonic() + 60
     while _written(tmp_path) < 4_000_000 and time.monotonic() < deadline:  # 20 exchanges
