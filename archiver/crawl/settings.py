@@ -56,6 +56,9 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.politeness.SlotDelayMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.crawl.retry.BackoffRetryMiddleware": 550,
+    # Scrapy's, with the environment's no_proxy asked once a host, not once a request
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "archiver.crawl.proxy.CachedProxyMiddleware": 750,
     # above every built-in middleware: sees each raw exchange before retries, redirects and
     # decompression act on it
     "archiver.crawl.capture.WarcCaptureMiddleware": 950,
