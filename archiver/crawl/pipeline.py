@@ -245,8 +245,10 @@ class ArchivePipeline:
     def _outcome(self, reason: str) -> tuple[str, str]:
         errors = self._errors()
         files_failed = int(self._stats.get_value("archiver/files_failed", 0))
-        if reason == CLOSE_REASON:
-            return "failed", LOCAL_FAULT + (stopped_by_fault(self.crawler) or "unknown")
+        fault = stopped_by_fault(self.crawler)
+        # also a fault met on closing (the last batch's commit), after a crawl that finished
+        if reason == CLOSE_REASON or fault:
+            return "failed", LOCAL_FAULT + (fault or "unknown")
         if reason == "shutdown":  # SIGTERM, SIGINT (Ctrl-C)
             return "interrupted", "stopped by a signal"
         if reason != "finished":

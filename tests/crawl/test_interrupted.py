@@ -195,10 +195,18 @@ def _can_mount_a_small_disk() -> bool:
     return probe.returncode == 0
 
 
+#: One batch for the whole crawl: the disk is found full by the last commit, once the crawl
+#: has finished fetching.
+ONE_BATCH = ("--set", "ARCHIVER_COMMIT_RECORDS=1000000", "--set", "ARCHIVER_COMMIT_SECONDS=600")
+
+
 @pytest.mark.skipif(not _can_mount_a_small_disk(), reason="needs unshare -rm and tmpfs mounts")
-@pytest.mark.parametrize("full_disk", ["warc", "data"])
+@pytest.mark.parametrize(
+    "full_disk, batches", [("warc", ()), ("data", ()), ("data", ONE_BATCH)],
+    ids=["warc", "data", "data-at-the-last-commit"],
+)  # fmt: skip
 def test_a_full_disk_stops_the_crawl_in_one_line_and_the_next_run_completes(
-    tmp_path: Path, full_disk: str
+    tmp_path: Path, full_disk: str, batches: tuple[str, ...]
 ) -> None:
     data, warc, out = tmp_path / "data", tmp_path / "warc", tmp_path / "out"
     for folder in (data, warc, out):
@@ -209,7 +217,7 @@ def test_a_full_disk_stops_the_crawl_in_one_line_and_the_next_run_completes(
     with MockWeb(world) as web:
         done = subprocess.run(
             ["unshare", "-rm", sys.executable, "-c", _FULL_DISK, str(data), str(warc), str(out),
-             str(tmp_path / full_disk), str(keep), *FAST],
+             str(tmp_path / full_disk), str(keep), *FAST, *batches],
             env={**os.environ, **web.env()}, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
