@@ -27,6 +27,7 @@ from tests.redisserver import redis_server
 
 #: A short lease, so that the killed worker's requests come back within the test.
 LEASE = ("--set", "ARCHIVER_REDIS_LEASE=3")
+PACED = ("--set", "DOWNLOAD_DELAY=0.2")
 
 
 def start_urls(world: World) -> list[str]:
@@ -122,7 +123,10 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
         folder = tmp_path / "many"
         folder.mkdir()
         db = folder / "archive.db"
-        writer_args = ["crawl", "--db", str(db), "--redis", url, *FAST, *LEASE, *urls, "-v"]
+        # a site's delay (shared by every process) keeps the crawl going for some seconds:
+        # long enough for each worker to take work, however fast the processes are
+        writer_args = ["crawl", "--db", str(db), "--redis", url, *FAST, *LEASE, *PACED, *urls,
+                       "-v"]  # fmt: skip
         workers = [
             start(web, ["worker", "--redis", url, "--name", name, "--warc-dir",
                         str(folder / f"warc-{name}"), "-v"], folder, name)
