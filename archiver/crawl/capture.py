@@ -292,11 +292,12 @@ def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     """Scrapy's headers (bytes keys, lists of bytes values) as (name, value) text pairs.
 
-    latin-1 maps every byte to one character, so the bytes survive the round trip.
+    latin-1 maps every byte to one character, so the bytes survive the round trip. (Read
+    as the dict they are: ``Headers.items()`` normalises every value list again.)
     """
     return [
         (name.decode("latin-1"), value.decode("latin-1"))
-        for name, values in headers.items()
+        for name, values in dict.items(headers)
         for value in values
     ]
 

@@ -76,7 +76,6 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
-        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         # a failed page a signal handler finds (a list looping back) comes as a signal
         crawler.signals.connect(pipeline.failure_signalled, signal=PageFailed)
         return pipeline
@@ -97,6 +96,8 @@ class ArchivePipeline:
         self.commits = BatchCommits(self.crawler, self.archive, self.db_path)
         self._stats.set_value("archiver/run_id", self.run_id)
         self.failing = self.archive.failing_urls()
+        if self.failing:  # (no handler on every response when no page is failing)
+            self.crawler.signals.connect(self.response_received, signal=signals.response_received)
         log_run_line(logger, "crawl run %d started: %s", self.run_id, self.db_path)
 
     def _start_run(self, start_urls: list[str]) -> int:
