@@ -105,9 +105,11 @@ class WriterProcess:
     def read_answers(self) -> bool:
         """Hand the answers that have come to their callers, without waiting for more; False
         once the process is gone (every call still waiting is answered with the error)."""
-        try:
-            while self._waiting and self._pipe.poll():
-                self._waiting.popleft()(*self._pipe.recv())
+        try:  # (readable with no call waiting: the process died, and the read says so)
+            while self._pipe.poll():
+                outcome = self._pipe.recv()
+                if self._waiting:
+                    self._waiting.popleft()(*outcome)
         except (EOFError, OSError) as exc:
             self._stop(exc)
         return self._stopped is None

@@ -89,6 +89,7 @@ def test_a_process_that_died_is_an_io_error_of_the_warc_folder(tmp_path: Path) -
     (writer,) = _children(os.getpid())
     os.kill(writer, signal.SIGKILL)
     time.sleep(0.5)
+    assert process.read_answers() is False  # said at once, no call waiting (no busy reader)
     ((later, _),) = answers(process, [call])  # type: ignore[list-item]
     assert isinstance(later, OSError) and later.errno == errno.EIO
     assert "the WARC writer's process stopped" in str(later)
