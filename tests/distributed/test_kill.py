@@ -27,7 +27,10 @@ from tests.redisserver import redis_server
 
 #: A short lease, so that the killed worker's requests come back within the test.
 LEASE = ("--set", "ARCHIVER_REDIS_LEASE=3")
-PACED = ("--set", "DOWNLOAD_DELAY=0.2")
+#: Settings every process takes from the writer: one request at a time each (so that every
+#: process, each worker included, takes its share of the work, however fast the writer, which
+#: fetches too, is) and a site's delay (the crawl lasts some seconds).
+PACED = ("--set", "CONCURRENT_REQUESTS=1", "--set", "DOWNLOAD_DELAY=0.2")
 
 
 def start_urls(world: World) -> list[str]:
@@ -123,8 +126,6 @@ def test_killed_worker_and_writer_lose_nothing_and_store_nothing_twice(tmp_path:
         folder = tmp_path / "many"
         folder.mkdir()
         db = folder / "archive.db"
-        # a site's delay (shared by every process) keeps the crawl going for some seconds:
-        # long enough for each worker to take work, however fast the processes are
         writer_args = ["crawl", "--db", str(db), "--redis", url, *FAST, *LEASE, *PACED, *urls,
                        "-v"]  # fmt: skip
         workers = [
