@@ -83,6 +83,7 @@ class WarcCaptureMiddleware:
         self.writer = writer
         self.crawler = crawler
         self.process: WriterProcess | None = None  # the writer's process, started on first use
+        self._answers: _Answers | None = None  # the reactor's reader of its answers
         self.in_process = False  # True: written in a process of its own (ARCHIVER_WARC_PROCESS)
         #: the local fault that stopped writing (a full disk): nothing is written after it, so
         #: a file never holds a record after a cut-off one
@@ -148,8 +149,8 @@ class WarcCaptureMiddleware:
         if self.in_process:
             if self.process is None:
                 self.process = WriterProcess(self.writer)
-                fd_set: Any = reactor
-                fd_set.addReader(_Answers(self.process))
+                self._answers = _Answers(self.process)
+                self._answers.start()
             deferred: Deferred[Any] = Deferred()
             self.process.call(method, args, kwargs, partial(_fire, deferred))
             return deferred
@@ -203,7 +204,8 @@ class WarcCaptureMiddleware:
             self._stopped(self._write_error)  # said once: the crawl is stopping
         try:
             if self.process is not None:
-                _stop_reading(self.process)
+                if self._answers is not None:
+                    self._answers.stop()
                 self.process.close()
             else:
                 self.writer.close()
@@ -253,27 +255,29 @@ class _Answers:
     def __init__(self, process: WriterProcess):
         self.process = process
 
+    def start(self) -> None:
+        self._reactor().addReader(self)
+
+    def stop(self) -> None:
+        self._reactor().removeReader(self)
+
+    def _reactor(self) -> Any:
+        from twisted.internet import reactor  # the one Scrapy installed: not at import
+
+        return reactor
+
     def fileno(self) -> int:
         return self.process.fileno()
 
     def doRead(self) -> None:  # noqa: N802 (Twisted's name)
         if not self.process.read_answers():
-            _stop_reading(self.process)
+            self.stop()
 
     def connectionLost(self, reason: Failure) -> None:  # noqa: N802 (Twisted's name)
         pass
 
     def logPrefix(self) -> str:  # noqa: N802 (Twisted's name)
         return "warc-writer"
-
-
-def _stop_reading(process: WriterProcess) -> None:
-    from twisted.internet import reactor
-
-    fd_set: Any = reactor
-    for reader in fd_set.getReaders():
-        if isinstance(reader, _Answers) and reader.process is process:
-            fd_set.removeReader(reader)
 
 
 def crawl_info(settings: BaseSettings, start_urls: list[str] | None) -> dict[str, str]:
