@@ -16,6 +16,7 @@ memory that does not grow with the archive.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -47,8 +48,23 @@ FROM {DOCUMENTS} d ORDER BY {ORDER}
 """
 
 
+#: Where each value of a generated record came from, as an extractor writes it: JSON text
+#: with quotes, which every row's CSV cell quotes.
+PROVENANCE = json.dumps(
+    {"site": "url", "title": "h1.arti_title", "published": "meta-line:发布时间",
+     "body": "div.v_news_content"}, ensure_ascii=False)  # fmt: skip
+
+
+def paragraphs(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A generated record whose body is in paragraphs, a line break after every full stop, as
+    an extractor joins the lines of a page (so every body's CSV cell is quoted)."""
+    *head, body = row
+    return (*head, body.replace("。", "。\n"))
+
+
 def build(path: Path, n: int) -> None:
-    """An archive of ``n`` generated records, with sections and JSON list columns."""
+    """An archive of ``n`` generated records as the crawl stores them: bodies in paragraphs,
+    provenance, sections and JSON list columns."""
     db = Database(sqlite3.connect(path))
     migrations.apply(db)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -56,8 +72,8 @@ def build(path: Path, n: int) -> None:
         db.conn.executemany(
             f"INSERT INTO {DOCUMENTS} (url, kind, site, title, published, body, attachments, "
             "images, parse_warnings, provenance, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '{}', 1)",
-            documents(n),
+            "VALUES (?, ?, ?, ?, ?, ?, '[]', '[]', '[]', ?, 1)",
+            ((*paragraphs(row), PROVENANCE) for row in documents(n)),
         )
         db.conn.execute(
             f"INSERT INTO {SECTIONS} (url, section) SELECT url, '综合新闻' FROM {DOCUMENTS} "
@@ -126,7 +142,7 @@ def main() -> None:
 
 def compare(folder: Path, n: int, repeat: int, sqlite3_cli: str, tmp: Path) -> float:
     """Both exports of an ``n``-record archive, alternately; print them; return the ratio."""
-    db = folder / f"archive-{n}.db"
+    db = folder / f"archive-{n}-v2.db"  # v2: bodies in paragraphs, provenance
     if not db.exists():
         build(db, n)
     ours_csv, base_csv = tmp / "ours.csv", tmp / "sqlite3.csv"

@@ -12,9 +12,11 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from itertools import islice, repeat
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -115,7 +117,6 @@ def write_csv_utf8(
     them, no value decoded and encoded again (a quarter less time than the text, made
     spreadsheet-safe in SQL). ``out`` must be a :func:`utf8_text_stream`; a BLOB, which no
     archive holds, is written as its bytes, made spreadsheet-safe as a text would be."""
-    starts = frozenset(ord(c) for c in FORMULA_STARTS)
     writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(fields)
     if len(fields) == 1:  # the csv module's own rule for a row of one empty cell
@@ -127,9 +128,29 @@ def write_csv_utf8(
             n += 1
         return n
     out.flush()  # the header (after a BOM) before the lines
-    # ints as needles: `b"," in value` first tries its needle as an int, and raises and
-    # clears an error each time
-    special = ord(delimiter)
+    binary: IO[bytes] = out.buffer  # type: ignore[attr-defined]
+    return _write_utf8_blocks(rows, binary.write, ord(delimiter))
+
+
+#: Rows taken at a time by :func:`_write_utf8_blocks`.
+_BLOCK_ROWS = 128
+#: What joins a column's cells while they are checked: a byte no check looks for.
+_SEP = b"\x00"
+
+
+def _write_utf8_blocks(
+    rows: Iterable[Sequence[Any]], write: Callable[[bytes], object], delimiter: int
+) -> int:
+    """The lines of :func:`write_csv_utf8`, checked a column of a block of rows at a time.
+
+    Most columns of a block need nothing done (no quote, delimiter or line break, no
+    formula's first character, no number), which a few scans of the column's cells joined
+    together show: those cells are written as they are, and only the other columns' cells
+    one by one (``cell``), a tenth of the per-cell calls of an archive's usual export."""
+    starts = frozenset(ord(c) for c in FORMULA_STARTS)
+    prefixes = tuple(c.encode() for c in FORMULA_STARTS)
+    formula_after_sep = re.compile(_SEP + b"[" + re.escape("".join(FORMULA_STARTS).encode()) + b"]")
+    delimiter_bytes = bytes([delimiter])
 
     def cell(value: Any) -> bytes:
         if value.__class__ is bytes:
@@ -137,13 +158,38 @@ def write_csv_utf8(
                 value = b"'" + value
             if 34 in value:  # "
                 return b'"' + value.replace(b'"', b'""') + b'"'
-            if special in value or 10 in value or 13 in value:
+            if delimiter in value or 10 in value or 13 in value:
                 return b'"' + value + b'"'
             return value  # type: ignore[no-any-return]
         return b"" if value is None else str(value).encode()
 
-    binary: IO[bytes] = out.buffer  # type: ignore[attr-defined]
-    return _write_lines(rows, binary.write, cell, delimiter.encode().join, b"\r\n")
+    def checked(column: tuple[Any, ...]) -> Sequence[bytes]:
+        if column[0] is None and column.count(None) == len(column):
+            return (b"",) * len(column)  # a field of the other kind
+        try:
+            joined = _SEP.join(column)
+        except TypeError:  # a None or a number among them
+            return list(map(cell, column))
+        if 34 in joined or delimiter in joined or 10 in joined or 13 in joined:
+            return list(map(cell, column))
+        # a formula's first character: in one scan of short cells (after each separator),
+        # by each cell's start in long ones (a body), which a scan would read whole
+        if len(joined) < 128 * len(column):
+            if joined.startswith(prefixes) or formula_after_sep.search(joined):
+                return list(map(cell, column))
+        elif any(map(bytes.startswith, column, repeat(prefixes))):
+            return list(map(cell, column))
+        return column
+
+    join = delimiter_bytes.join
+    n = 0
+    rows = iter(rows)
+    while block := list(islice(rows, _BLOCK_ROWS)):
+        lines = list(map(join, zip(*map(checked, zip(*block, strict=True)), strict=True)))
+        lines.append(b"")
+        write(b"\r\n".join(lines))
+        n += len(block)
+    return n
 
 
 def utf8_text_stream(out: IO[str]) -> bool:

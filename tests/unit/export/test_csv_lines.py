@@ -85,3 +85,36 @@ def test_utf8_bytes_give_the_same_file_as_the_csv_module(
 def test_only_a_utf8_file_takes_bytes() -> None:
     assert not utf8_text_stream(io.StringIO())
     assert not utf8_text_stream(io.TextIOWrapper(io.BytesIO(), encoding="gb18030"))
+
+
+@pytest.mark.parametrize("n", [127, 128, 129, 300])
+def test_utf8_columns_checked_a_block_at_a_time_give_the_csv_modules_file(n: int) -> None:
+    # A column is written as it is only when none of its cells in the block needs quoting,
+    # an apostrophe or a number's text: one cell that does, at any row of any block, and
+    # that column of that block is written cell by cell. Long cells (a body) are checked
+    # for a formula's start by each cell, short ones in one scan.
+    body = "党" * 200
+
+    def row(i: int) -> tuple[object, ...]:
+        return (
+            f"https://example.edu.cn/{i}.htm",  # clean everywhere
+            ("=1+1" if i == n - 1 else f"标题 {i}"),  # a formula in the last row only
+            (None if i % 3 else f"dept {i}"),  # Nones among texts
+            None,  # the other kind's field: empty in every row
+            i,  # a number
+            (body + ("\n第二段" if i == 129 else "")),  # a line break in the second block
+            ("-" + body if i == 200 else body),  # a long cell that starts a formula
+            ("" if i % 2 else "a"),  # empty texts
+            ('{"a": 1}' if i == 0 else "[]"),  # quotes in the first row only
+        )
+
+    rows = [row(i) for i in range(n)]
+    fields = tuple(f"f{i}" for i in range(len(rows[0])))
+    for delimiter in (",", "\t"):
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        assert write_csv_utf8([tuple(map(_utf8, r)) for r in rows], out, fields,
+                              delimiter=delimiter) == n  # fmt: skip
+        out.flush()
+        safe = [tuple(map(spreadsheet_safe, r)) for r in rows]
+        assert raw.getvalue() == written_by_csv(safe, fields, delimiter).encode()
