@@ -62,7 +62,14 @@ DOWNLOADER_MIDDLEWARES = {
     # above every built-in middleware: sees each raw exchange before retries, redirects and
     # decompression act on it
     "archiver.crawl.capture.WarcCaptureMiddleware": 950,
+    # no-ops here, which each cost a call on every request: no spider sets allowed_domains
+    # (the scope middleware decides what is fetched) or HTTP credentials
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
+# Scrapy's warning, for spider authors, of internal meta keys copied into a new request: every
+# yielded request and record passes through it; the spiders' tests are where it would matter.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
 # What the crawl never fetches: hosts outside its sites, their cited hosts and the web archive;
 # IP addresses; names of this machine; and, after name resolution, loopback, link-local,
 # private and reserved addresses (ARCHIVER_ALLOWED_NETWORKS lists CIDR networks allowed anyway,
@@ -137,7 +144,13 @@ CONCURRENT_ITEMS = 1
 # `return value` in it; the spiders here have none (ruff would flag one: B901).
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
+# No way into a running crawl: no telnet console, and not Scrapy's remote control (new in
+# Scrapy 2.19 and on by default: an HTTP server on localhost that runs the Python code it is
+# sent, its token written into a job file under the user's state folder, and aiohttp loaded to
+# serve it, a third of a second of every crawl's start).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None}
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scrapy.http import Request, Response
+from scrapy.utils.conf import build_component_list
 
 from archiver import __version__
 from archiver.crawl.retry import BackoffRetryMiddleware
@@ -84,3 +85,21 @@ def test_a_profiles_politeness_becomes_download_slots_of_its_hosts() -> None:
         "DOWNLOAD_SLOTS": {"news.slow.edu.cn": {"delay": 3.0, "concurrency": 1}}
     }
     assert politeness_settings([plain]) == {}
+
+
+def test_no_way_into_a_running_crawl_and_no_idle_middlewares(tmp_path: Path) -> None:
+    # what Scrapy builds from the settings: its remote control (an HTTP server running the
+    # code it is sent, on by default since Scrapy 2.19) and the telnet console are not among
+    # the extensions; middlewares that do nothing for these spiders are not among theirs
+    settings = crawl_settings(tmp_path / "a.db", {})
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED")
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    downloader = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware" not in downloader
+    assert "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware" not in downloader
+    assert "archiver.crawl.scope.ScopeMiddleware" in downloader
+    spider = build_component_list(settings.getwithbase("SPIDER_MIDDLEWARES"))
+    assert "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware" not in spider
+    assert "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware" in spider
