@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
+from archiver.store.char_counts import save_char_counts, save_char_counts_many
 from archiver.store.connect import ArchiveError, connect_read_only, utc_now, writable
 from archiver.store.schema import migrations
 from archiver.store.tables import APPLICATION_ID
@@ -42,6 +43,8 @@ class ArchiveDB:
         self._pending = 0  # writes done in the open batch
         self._batch_started = 0.0
         self._depth = 0  # nesting of _write
+        # records of the open batch whose characters are still to count (_count_chars)
+        self._uncounted: list[tuple[str, str | None, str | None]] = []
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False, read_only: bool = False) -> Self:
@@ -167,14 +170,27 @@ class ArchiveDB:
             if self.db.conn.in_transaction:
                 self.db.conn.rollback()
             self._pending = 0
+            self._uncounted.clear()
             raise
 
     def commit_pending(self) -> None:
-        """Commit the open batch, if any."""
+        """Commit the open batch, if any (its records' characters counted first)."""
         conn = self.db.conn
         if self._pending and self._depth == 0 and conn.in_transaction:
+            uncounted, self._uncounted = self._uncounted, []
+            save_char_counts_many(conn, uncounted)
             conn.commit()
         self._pending = 0
+
+    def _count_chars(self, url: str, title: str | None, body: str | None) -> None:
+        """Fill the character counts of the record just written at ``url``: at once, or, in
+        a batch (:meth:`batch_commits`), with the batch's other records just before it
+        commits (a dozen calls of numpy for the batch rather than a dozen a record). Until
+        then its row is stale, which a search reads as "count in the text"."""
+        if self._batch_records:
+            self._uncounted.append((url, title, body))
+        else:
+            save_char_counts(self.db.conn, url, title, body)
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -214,11 +230,13 @@ class ArchiveDB:
             self._pending, self._batch_started = 0, time.monotonic()
         conn.execute("SAVEPOINT record")
         self._depth = 1
+        uncounted = len(self._uncounted)
         try:
             yield
         except BaseException:
             conn.execute("ROLLBACK TO record")
             conn.execute("RELEASE record")
+            del self._uncounted[uncounted:]  # the texts undone: nothing of them to count
             raise
         finally:
             self._depth = 0

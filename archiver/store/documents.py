@@ -15,7 +15,6 @@ from typing import Any, Literal
 from archiver.records import Document, News
 from archiver.records.checks import lost_content, page_problem
 from archiver.records.fields import FIELDS
-from archiver.store.char_counts import save_char_counts
 from archiver.store.db import ArchiveDB, ArchiveError, utc_now
 from archiver.store.tables import (
     CITATIONS,
@@ -154,7 +153,7 @@ class Documents(ArchiveDB):
             row.update(run_id=run_id, withdrawn_at=None, checked_at=now)
             self._upsert(DOCUMENTS, row, ("url",))
             if old is None or (old["title"], old["body"]) != (row["title"], row["body"]):
-                save_char_counts(self.db.conn, doc.url, row["title"], row["body"])
+                self._count_chars(doc.url, row["title"], row["body"])
             if outcome != "unchanged":
                 self._add_version(row, cites)
             if isinstance(doc, News):
@@ -219,7 +218,7 @@ class Documents(ArchiveDB):
             row.update({column: old[column] for column in STORE_COLUMNS})
             self._upsert(DOCUMENTS, row, ("url",))
             if (old["title"], old["body"]) != (row["title"], row["body"]):
-                save_char_counts(self.db.conn, doc.url, row["title"], row["body"])
+                self._count_chars(doc.url, row["title"], row["body"])
             self._add_version(row, cites)  # the current version, re-derived
             if isinstance(doc, News):
                 self._add_sections(doc.url, doc.sections, row["fetched_at"] or utc_now())

@@ -18,6 +18,7 @@ from archiver.store.char_counts import (
     COLUMNS,
     SATURATED,
     char_counts,
+    char_counts_many,
     counted_value,
     fill_stale_char_counts,
 )
@@ -80,6 +81,42 @@ def test_the_packed_values_are_the_counts() -> None:
     assert unpacked(many)[CHARS.index("的")] == SATURATED  # 600: count in the text
     assert unpacked(many)[CHARS.index("党")] == 254
     assert char_counts("的\0", "的") is None  # LIKE stops at a NUL: left to the text
+
+
+def test_many_at_once_are_each_ones_counts() -> None:
+    rng = random.Random(6)
+    alphabet = CHARS[:40] + CHARS[-20:] + "简报aZ，😀\U0002a6a5"
+    texts: list[tuple[str | None, str | None]] = [
+        ("".join(rng.choices(alphabet, k=rng.randint(0, 10))),
+         "".join(rng.choices(alphabet, k=rng.randint(0, 400))))
+        for _ in range(300)
+    ]  # fmt: skip
+    texts[10:10] = [(None, None), ("", ""), ("的\0", "的"), (None, "党\0"), ("党", "的" * 300)]
+    assert char_counts_many(texts) == [char_counts(title, body) for title, body in texts]
+    assert char_counts_many([]) == []
+
+
+def test_a_batch_counts_its_records_just_before_it_commits(archive: Archive) -> None:
+    # In a batch (a crawl's), a saved record's row stays stale until the batch commits, when
+    # the batch's records are counted together; a record whose write was undone leaves
+    # nothing counted of its text; a record saved twice ends with its last text's counts.
+    db = archive.db
+    archive.save_document(make_brief(body="党的一"))  # counted at once: no batch
+    assert_exact(db)
+    archive.batch_commits(records=100, seconds=3600)
+    archive.save_document(make_news(title="农业", body="的的农"))
+    archive.save_document(make_news(title="农业", body="的的农，党", published="2012-01-02"))
+    try:
+        with archive._write():
+            archive.save_document(make_brief(body="一" * 50))
+            raise RuntimeError("the write fails after the text was written")
+    except RuntimeError:
+        pass
+    assert_exact(db, stale=1)  # the news, not yet counted; the brief's old counts stand
+    archive.end_batches()
+    assert_exact(db)
+    news_rowid = db.execute("SELECT rowid FROM documents WHERE url = ?", [NEWS_URL]).fetchone()[0]
+    assert stored(db)[news_rowid][1] == expected("农业", "的的农，党")
 
 
 def test_saving_counts_new_updated_and_reparsed_records(archive: Archive) -> None:
