@@ -117,10 +117,18 @@ def cdxj_line(
         "offset": str(offset),
         "filename": filename,
     }
-    return f"{_surt(url)} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
+    return f"{_surt(url)} {_timestamp(warc_date)} {json.dumps(fields)}\n"
 
 
 _PARAMETERS = re.compile(r"[;\s]")
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _timestamp(warc_date: str) -> str:
+    """The 14-digit timestamp of a WARC-Date as warcio makes it, read straight off a full
+    date such as the writer's (``2026-11-28T18:03:01.123456Z``), without parsing it."""
+    digits = _NOT_DIGITS.sub("", warc_date[:19])
+    return digits if len(digits) == 14 else str(iso_date_to_timestamp(warc_date))
 
 
 def _surt(url: str) -> str:

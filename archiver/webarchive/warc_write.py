@@ -43,7 +43,13 @@ class _RawHttpHeaders(StatusAndHeaders):  # type: ignore[misc]
     file name is stored as the server sent it.
     """
 
+    #: set once the record's digest is taken over ``headers_buff``: warcio computes it again
+    #: when it writes the record, to the same bytes (nothing changes the headers between)
+    final = False
+
     def compute_headers_buffer(self, header_filter: Any = None) -> None:
+        if self.final and header_filter is None:
+            return
         try:
             self.headers_buff = self.to_str(header_filter).encode("latin-1") + b"\r\n"
         except UnicodeEncodeError:  # text that never came from bytes: let warcio encode it
@@ -194,6 +200,7 @@ class WarcWriter:
         self, url: str, kind: str, body: bytes, http: StatusAndHeaders, extra: dict[str, str]
     ) -> Any:
         http.compute_headers_buffer()  # the bytes warcio writes, and the block digest covers
+        http.final = True
         block = hashlib.sha1(http.headers_buff)
         block.update(body)
         digests = {
