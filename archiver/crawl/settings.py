@@ -12,6 +12,7 @@ HttpProxyMiddleware, which is on by default.
 from pathlib import Path
 
 from scrapy.settings import BaseSettings
+from scrapy.settings import default_settings as scrapy_defaults
 
 from archiver import config
 from archiver.extract.attachments.limits import Limits
@@ -150,7 +151,13 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # serve it, a third of a second of every crawl's start).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None}
+# Taken out of the base list, not set to None in EXTENSIONS: Scrapy imports every class that
+# EXTENSIONS names to compare it with the base's, which would load aiohttp all the same.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
