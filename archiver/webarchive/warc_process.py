@@ -18,15 +18,23 @@ record it is writing and exits. Every record it wrote is whole (each is flushed)
 it left without an index is indexed by the next crawl. The first ``OSError`` (a full disk) is
 raised for that call and for every later one, so a file never holds a record after a cut-off
 one; a process that died is an I/O error of every call not answered and of every later one.
+
+What the writer logs in its process (each file it opens, an index it could not save) comes up
+the pipe with the answer of the call that logged it, at the level the crawl's ``archiver``
+logger had when the process started, and is handed to the crawl's own loggers: it is in the
+crawl's log, with the crawl's format, where the crawl's other lines are.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import multiprocessing
+import queue
 import signal
 from collections import deque
 from collections.abc import Callable
+from logging.handlers import QueueHandler
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -39,9 +47,13 @@ Answer = Callable[[BaseException | None, Any], None]
 # -- in the writer's process -----------------------------------------------------------------
 
 
-def _serve(writer: WarcWriter, pipe: Connection) -> None:
+def _serve(writer: WarcWriter, pipe: Connection, log_level: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logged: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(logged)]  # records made plain: message formatted
+    root.setLevel(log_level)
     error: OSError | None = None
     while True:
         try:
@@ -58,8 +70,11 @@ def _serve(writer: WarcWriter, pipe: Connection) -> None:
             answer = (exc, None)
         except Exception as exc:  # a bug: said to the caller, and the writing goes on
             answer = (RuntimeError(f"{type(exc).__name__}: {exc}"), None)
+        records = []
+        while not logged.empty():
+            records.append(logged.get_nowait())
         try:
-            pipe.send(answer)
+            pipe.send((*answer, records))
         except OSError:
             return
 
@@ -74,8 +89,9 @@ class WriterProcess:
         self.folder: Path = writer.folder
         context = multiprocessing.get_context("spawn")
         self._pipe, theirs = context.Pipe()
+        level = logging.getLogger("archiver").getEffectiveLevel()
         self._process = context.Process(
-            target=_serve, args=(writer, theirs), name="warc-writer", daemon=False
+            target=_serve, args=(writer, theirs, level), name="warc-writer", daemon=False
         )
         self._process.start()
         theirs.close()  # the process's end is its own: its death closes the pipe
@@ -107,9 +123,9 @@ class WriterProcess:
         once the process is gone (every call still waiting is answered with the error)."""
         try:  # (readable with no call waiting: the process died, and the read says so)
             while self._pipe.poll():
-                outcome = self._pipe.recv()
+                exc, result = _logged(self._pipe.recv())
                 if self._waiting:
-                    self._waiting.popleft()(*outcome)
+                    self._waiting.popleft()(exc, result)
         except (EOFError, OSError) as exc:
             self._stop(exc)
         return self._stopped is None
@@ -121,7 +137,7 @@ class WriterProcess:
         self.call("close", (), {}, lambda exc, _: failed.append(exc) if exc else None)
         try:
             while self._waiting:
-                self._waiting.popleft()(*self._pipe.recv())
+                self._waiting.popleft()(*_logged(self._pipe.recv()))
         except (EOFError, OSError) as exc:
             self._stop(exc)
         self._pipe.close()  # the process reads the end of its calls, and exits
@@ -134,3 +150,12 @@ class WriterProcess:
             self._stopped = OSError(errno.EIO, f"the WARC writer's process stopped ({exc!r})")
         while self._waiting:
             self._waiting.popleft()(self._stopped, None)
+
+
+def _logged(outcome: tuple[Any, ...]) -> tuple[BaseException | None, Any]:
+    """A call's outcome from the pipe, after the records it logged are handed to this
+    process's loggers of the same names."""
+    exc, result, records = outcome
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    return exc, result

@@ -17,7 +17,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.webarchive.cdxj import file_index_path
-from archiver.webarchive.warc import WarcWriter, read_capture
+from archiver.webarchive.warc import CaptureRef, WarcWriter, read_capture
 from archiver.webarchive.warc_process import WriterProcess
 from tests.warc_tools import warcio_cli
 
@@ -160,3 +160,27 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_what_the_process_logs_is_in_the_crawls_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the writer's "writing WARC" line, made in the other process, reaches this process's
+    # logger of the same name at the level it was made, with the answer of the call
+    caplog.set_level("INFO", logger="archiver")
+    process = WriterProcess(WarcWriter(tmp_path, info={}, max_bytes=3000))
+    [(exc, ref)] = answers(process, [("write_exchange", *exchange_args(1))])
+    assert exc is None and isinstance(ref, CaptureRef)
+    process.close()
+    lines = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert ("archiver.webarchive.warc", "INFO", f"writing WARC {tmp_path / ref.warc_file}") in lines
+
+
+def test_the_process_logs_nothing_below_the_crawls_level(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="archiver")
+    process = WriterProcess(WarcWriter(tmp_path, info={}))
+    answers(process, [("write_exchange", *exchange_args(1))])
+    process.close()
+    assert not [r for r in caplog.records if r.name.startswith("archiver.webarchive")]
