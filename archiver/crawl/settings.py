@@ -148,7 +148,7 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # No way into a running crawl: no telnet console, and not Scrapy's remote control (new in
 # Scrapy 2.19 and on by default: an HTTP server on localhost that runs the Python code it is
 # sent, its token written into a job file under the user's state folder, and aiohttp loaded to
-# serve it, a third of a second of every crawl's start).
+# serve it, a fifth of a second of every crawl's start).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Taken out of the base list, not set to None in EXTENSIONS: Scrapy imports every class that
