@@ -178,7 +178,8 @@ class ArchiveDB:
         conn = self.db.conn
         if self._pending and self._depth == 0 and conn.in_transaction:
             uncounted, self._uncounted = self._uncounted, []
-            save_char_counts_many(conn, uncounted)
+            if uncounted:  # (numpy is loaded only when a record is counted)
+                save_char_counts_many(conn, uncounted)
             conn.commit()
         self._pending = 0
 
