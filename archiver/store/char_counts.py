@@ -81,20 +81,7 @@ def _tables() -> tuple[Any, Any]:
 def char_counts(title: str | None, body: str | None) -> list[int] | None:
     """The packed columns of a record (see the module's docstring), or None for a text with a
     NUL character (``LIKE`` reads a text only up to one: such a record is left stale)."""
-    import numpy as np
-
-    title, body = title or "", body or ""
-    if "\0" in title or "\0" in body:
-        return None
-    rank_of, order = _tables()
-    units = np.frombuffer(body.encode("utf-16-le", "surrogatepass"), dtype="<u2")
-    values = np.bincount(rank_of[units], minlength=len(CHARS) + 1)[: len(CHARS)] * 2
-    for char in set(title):  # a title is short: numpy would cost more than it saves
-        rank = _RANK.get(char)
-        if rank is not None:
-            values[rank] += 1
-    packed = np.minimum(values[order], SATURATED).astype(np.uint8).view("<i8")
-    return list(packed.tolist())
+    return char_counts_many([(title, body)])[0]
 
 
 def char_counts_many(
