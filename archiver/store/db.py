@@ -158,6 +158,12 @@ class ArchiveDB:
         """
         self._batch_records = max(1, records)
         self._batch_seconds = seconds
+        # Each record is then written in a savepoint, and the first change of a page in it
+        # copies the page to a sub-journal first (to undo that record alone). A record
+        # changes about twenty pages (its row, the indexes, the full-text index, its version,
+        # its sections): SQLite spills a sub-journal over 64 KiB to a temporary file, which
+        # costs two writes a page. Kept in memory, it is a copy of one record's pages.
+        self.db.execute("PRAGMA temp_store = MEMORY")
 
     def end_batches(self) -> None:
         """Commit the open batch and go back to one commit per write. A batch that cannot be
@@ -166,6 +172,7 @@ class ArchiveDB:
         self._batch_records = 0
         try:
             self.commit_pending()
+            self.db.execute("PRAGMA temp_store = DEFAULT")
         except BaseException:
             if self.db.conn.in_transaction:
                 self.db.conn.rollback()
