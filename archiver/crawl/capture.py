@@ -84,6 +84,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.process: WriterProcess | None = None  # the writer's process, started on first use
         self._answers: _Answers | None = None  # the reactor's reader of its answers
+        self._flush_due = False  # a flush of the calls queued for the process is scheduled
         self.in_process = False  # True: written in a process of its own (ARCHIVER_WARC_PROCESS)
         #: the local fault that stopped writing (a full disk): nothing is written after it, so
         #: a file never holds a record after a cut-off one
@@ -153,6 +154,10 @@ class WarcCaptureMiddleware:
                 self._answers.start()
             deferred: Deferred[Any] = Deferred()
             self.process.call(method, args, kwargs, partial(_fire, deferred))
+            if not self._flush_due:  # the calls of this turn of the reactor go together
+                self._flush_due = True
+                clock: Any = reactor
+                clock.callLater(0, self._flush)
             return deferred
         write = getattr(self.writer, method)
         if not self.threaded:
@@ -161,6 +166,11 @@ class WarcCaptureMiddleware:
             self._thread = ThreadPool(1, 1, "warc-writer")
             self._thread.start()
         return deferToThreadPool(reactor, self._thread, self._guarded, write, *args, **kwargs)
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        if self.process is not None:
+            self.process.flush()
 
     def _guarded(self, write: Any, *args: Any, **kwargs: Any) -> Any:
         # On the writer's thread: after a failed write nothing more is written (the fault

@@ -7,7 +7,10 @@ files hold the records in that order, as an in-process writer would write them; 
 answer (what it returned, or the exception it raised) comes back up the same pipe, in order.
 The caller sends from its own thread (no helper thread: no hand-over of the interpreter lock
 on every call) and reads the answers when the pipe is readable (:meth:`WriterProcess.fileno`,
-:meth:`WriterProcess.read_answers`), e.g. from an event loop.
+:meth:`WriterProcess.read_answers`), e.g. from an event loop. Calls go down in batches: those
+queued until :meth:`WriterProcess.flush` (an event loop's turn) in one message, and the
+answers of the calls that were waiting in the pipe together come up in one message: a
+message, and the wake-up of the process it is for, is shared by the calls of a busy moment.
 
 The process is started with ``spawn`` (nothing of the crawl's process is copied into it) and
 given the writer, unopened: its settings travel, the file is opened by the first write. It
@@ -43,6 +46,10 @@ from archiver.webarchive.warc_write import WarcWriter
 
 #: What is called with each call's outcome: (the exception it raised or None, what it returned)
 Answer = Callable[[BaseException | None, Any], None]
+#: A call of the writer's: the method's name, its arguments
+Call = tuple[str, tuple[Any, ...], dict[str, Any]]
+#: At most this many calls are answered together (a batch's first answer waits for its last)
+_BATCH = 16
 
 # -- in the writer's process -----------------------------------------------------------------
 
@@ -56,27 +63,42 @@ def _serve(writer: WarcWriter, pipe: Connection, log_level: int) -> None:
     root.setLevel(log_level)
     error: OSError | None = None
     while True:
-        try:
-            method, args, kwargs = pipe.recv()
-        except (EOFError, OSError):  # the crawl's process is gone: nothing more will come
-            return
-        try:
-            if error is not None and method != "close":  # closing what was written is right
-                raise error
-            result = getattr(writer, method)(*args, **kwargs)
-            answer: tuple[BaseException | None, Any] = (None, result)
-        except OSError as exc:
-            error = exc
-            answer = (exc, None)
-        except Exception as exc:  # a bug: said to the caller, and the writing goes on
-            answer = (RuntimeError(f"{type(exc).__name__}: {exc}"), None)
+        calls, gone = _waiting_calls(pipe)
+        answers: list[tuple[BaseException | None, Any]] = []
+        for method, args, kwargs in calls:
+            try:
+                if error is not None and method != "close":  # closing what was written is right
+                    raise error
+                answers.append((None, getattr(writer, method)(*args, **kwargs)))
+            except OSError as exc:
+                error = exc
+                answers.append((exc, None))
+            except Exception as exc:  # a bug: said to the caller, and the writing goes on
+                answers.append((RuntimeError(f"{type(exc).__name__}: {exc}"), None))
         records = []
         while not logged.empty():
             records.append(logged.get_nowait())
         try:
-            pipe.send((*answer, records))
+            if answers:
+                pipe.send((answers, records))
         except OSError:
             return
+        if gone:  # the crawl's process is gone: nothing more will come
+            return
+
+
+def _waiting_calls(pipe: Connection) -> tuple[list[Call], bool]:
+    """The calls of the next message (waiting for it) and of those already in the pipe behind
+    it, up to :data:`_BATCH`: made one after the other and answered in one message, which
+    spares a wake-up of each process a call. True when the pipe is closed after them."""
+    calls: list[Call] = []
+    try:
+        calls.extend(pipe.recv())
+        while len(calls) < _BATCH and pipe.poll():
+            calls.extend(pipe.recv())
+    except (EOFError, OSError):
+        return calls, True
+    return calls, False
 
 
 # -- in the crawl's process ------------------------------------------------------------------
@@ -95,7 +117,8 @@ class WriterProcess:
         )
         self._process.start()
         theirs.close()  # the process's end is its own: its death closes the pipe
-        self._waiting: deque[Answer] = deque()
+        self._outbox: list[Call] = []  # queued, not sent yet
+        self._waiting: deque[Answer] = deque()  # of the calls queued, sent or not
         self._stopped: OSError | None = None
 
     def fileno(self) -> int:
@@ -105,27 +128,36 @@ class WriterProcess:
     def call(
         self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], answer: Answer
     ) -> None:
-        """Send ``writer.method(*args, **kwargs)``; ``answer`` is called with its outcome by
-        :meth:`read_answers`, after the answers of the calls sent before."""
+        """Queue ``writer.method(*args, **kwargs)``, sent by the next :meth:`flush`; ``answer``
+        is called with its outcome by :meth:`read_answers`, after the answers of the calls
+        queued before."""
         if self._stopped is not None:
             answer(self._stopped, None)
             return
+        self._outbox.append((method, args, kwargs))
+        self._waiting.append(answer)
+        if len(self._outbox) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the calls queued since the last flush, in one message (e.g. once an event
+        loop's turn has made its calls)."""
+        if not self._outbox:
+            return
+        calls, self._outbox = self._outbox, []
         try:
-            self._pipe.send((method, args, kwargs))
+            self._pipe.send(calls)
         except OSError as exc:  # the process died: its end is closed
             self._stop(exc)
-            answer(self._stopped, None)
-            return
-        self._waiting.append(answer)
 
     def read_answers(self) -> bool:
-        """Hand the answers that have come to their callers, without waiting for more; False
-        once the process is gone (every call still waiting is answered with the error)."""
+        """Send what is queued, and hand the answers that have come to their callers, without
+        waiting for more; False once the process is gone (every call still waiting is
+        answered with the error)."""
+        self.flush()
         try:  # (readable with no call waiting: the process died, and the read says so)
-            while self._pipe.poll():
-                exc, result = _logged(self._pipe.recv())
-                if self._waiting:
-                    self._waiting.popleft()(exc, result)
+            while self._stopped is None and self._pipe.poll():
+                self._answer(self._pipe.recv())
         except (EOFError, OSError) as exc:
             self._stop(exc)
         return self._stopped is None
@@ -135,9 +167,10 @@ class WriterProcess:
         process. Raises the ``OSError`` of a failed close, or of a process that died."""
         failed: list[BaseException] = []
         self.call("close", (), {}, lambda exc, _: failed.append(exc) if exc else None)
+        self.flush()
         try:
             while self._waiting:
-                self._waiting.popleft()(*_logged(self._pipe.recv()))
+                self._answer(self._pipe.recv())
         except (EOFError, OSError) as exc:
             self._stop(exc)
         self._pipe.close()  # the process reads the end of its calls, and exits
@@ -145,17 +178,20 @@ class WriterProcess:
         if failed:
             raise failed[0]
 
+    def _answer(self, message: tuple[list[tuple[BaseException | None, Any]], list[Any]]) -> None:
+        """Hand a message's answers to their callers, in order, after the records the calls
+        logged are handed to this process's loggers of the same names."""
+        answers, records = message
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        for exc, result in answers:
+            if self._waiting:
+                self._waiting.popleft()(exc, result)
+
     def _stop(self, exc: BaseException) -> None:
         if self._stopped is None:
             self._stopped = OSError(errno.EIO, f"the WARC writer's process stopped ({exc!r})")
+        self._outbox.clear()
         while self._waiting:
             self._waiting.popleft()(self._stopped, None)
 
-
-def _logged(outcome: tuple[Any, ...]) -> tuple[BaseException | None, Any]:
-    """A call's outcome from the pipe, after the records it logged are handed to this
-    process's loggers of the same names."""
-    exc, result, records = outcome
-    for record in records:
-        logging.getLogger(record.name).handle(record)
-    return exc, result

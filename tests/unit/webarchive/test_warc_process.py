@@ -70,6 +70,30 @@ def test_the_process_writes_what_it_is_given_in_order(tmp_path: Path) -> None:
         assert file_index_path(warc).exists()
 
 
+def test_calls_go_down_at_a_flush_and_many_are_answered_in_order(tmp_path: Path) -> None:
+    process = WriterProcess(WarcWriter(tmp_path, info={}))
+    got: list[tuple[BaseException | None, object]] = []
+    for i in range(1, 4):
+        process.call("write_exchange", *exchange_args(i), lambda e, r: got.append((e, r)))
+    time.sleep(0.5)
+    assert not list(tmp_path.glob("*.warc.gz"))  # queued, not sent: nothing written yet
+    process.flush()
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob("*.warc.gz")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(tmp_path.glob("*.warc.gz"))  # sent by the flush, without a read
+    # more calls than one batch holds, sent and answered in several messages: each answer
+    # reaches its own call's caller
+    calls = [("write_exchange", *exchange_args(i)) for i in range(4, 60)]
+    got += answers(process, calls)  # type: ignore[arg-type]
+    process.close()
+    refs = [ref for exc, ref in got if exc is None]
+    assert len(refs) == 59
+    for i, ref in enumerate(refs, start=1):
+        assert isinstance(ref, CaptureRef)
+        assert read_capture(tmp_path, ref).url == f"https://xww.bucea.edu.cn/a/{i}.htm"
+
+
 def test_the_first_error_is_raised_for_that_call_and_every_later_one(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
