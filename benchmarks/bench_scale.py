@@ -7,11 +7,13 @@ Builds two archives: both get a first crawl of a mirror of the news site (``--ar
 articles, served by :mod:`benchmarks.mirror`); one of them also holds ``--records`` records of
 other sites (1,000 sites), loaded with direct inserts into the migrated archive (every tenth
 with an attachment never archived, every twentieth citing a brief with no record: the work an
-incremental crawl looks for at start; the filler records are left out of the search index,
-which the crawl never reads for them). Then crawls the site again, incrementally, into each,
-and prints for each crawl its start-up (from the command's start to its first request, as the
-mirror logged it), its whole time and its peak memory (resident set, ``os.wait4``), and the
-ratios. Target: memory and start-up in proportion to the site, not the archive (ratios ≈ 1).
+incremental crawl looks for at start; every fiftieth page failing when last tried, a failure
+not yet resolved, which a crawl resolves when it fetches the page; the filler records are left
+out of the search index, which the crawl never reads for them). Then crawls the site again,
+incrementally, into each, and prints for each crawl its start-up (from the command's start to
+its first request, as the mirror logged it), its whole time and its peak memory (resident set,
+``os.wait4``), and the ratios. Target: memory and start-up in proportion to the site, not the
+archive (ratios ≈ 1).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import time
 from pathlib import Path
 
 from archiver.store import Archive
-from archiver.store.tables import CITATIONS, DOCUMENTS
+from archiver.store.tables import CITATIONS, DOCUMENTS, FAILURES
 from benchmarks.mirror import Mirror, start_urls
 
 SITES = 1000
@@ -44,7 +46,7 @@ def fill(db: Path, records: int) -> None:
         conn.execute(f"DROP TRIGGER {name}")
     body = "学校举行专题活动，师生踊跃参加。活动内容丰富，形式多样，取得了良好效果。" * 8
     for start in range(0, records, BATCH):
-        rows, cites = [], []
+        rows, cites, failed = [], [], []
         for i in range(start, min(start + BATCH, records)):
             host = f"site{i % SITES:04d}.example.edu.cn"
             url = f"https://{host}/news/{i}.htm"
@@ -52,6 +54,8 @@ def fill(db: Path, records: int) -> None:
             rows.append((url, host, f"第{i}次专题活动", "2020-01-01", body, files, "[]"))
             if i % 20 == 0:
                 cites.append((url, f"https://jw.beijing.gov.cn/jb/{i}.html", "link", 0))
+            if i % 50 == 25:
+                failed.append((f"https://{host}/news/{i}-dead.htm",))
         conn.executemany(
             f"INSERT INTO {DOCUMENTS} (url, kind, site, title, published, body, attachments, "
             "images, first_seen_at, changed_at, version) "
@@ -62,6 +66,12 @@ def fill(db: Path, records: int) -> None:
         conn.executemany(
             f"INSERT INTO {CITATIONS} (news_url, brief_url, how, position) VALUES (?, ?, ?, ?)",
             cites,
+        )
+        conn.executemany(
+            f"INSERT INTO {FAILURES} (url, kind, reason, reason_kind, run_id, first_run_id, "
+            "attempts, first_seen, last_seen) VALUES (?, 'news', 'HTTP 404', 'HTTP 4xx', 0, 0, "
+            "1, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')",
+            failed,
         )
         conn.commit()
     for _name, sql in triggers:

@@ -64,8 +64,10 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.commits: BatchCommits | None = None
         self.counts: Counter[str] = Counter()
-        self.failing: set[str] = set()  # the URLs that failed before this run
-        self.fetched: set[str] = set()  # … and that this run fetched
+        # whether some URL's last attempt failed when the run started: then each page
+        # fetched is asked of the archive (not every failure loaded: it may hold many)
+        self.failing = False
+        self.fetched: set[str] = set()  # the failing URLs that this run fetched
         self.known_failures = 0  # pages failing as they did in earlier runs: no new problem
 
     @classmethod
@@ -95,7 +97,7 @@ class ArchivePipeline:
         # batched from here: the run's own row is committed, whatever a lost batch takes
         self.commits = BatchCommits(self.crawler, self.archive, self.db_path)
         self._stats.set_value("archiver/run_id", self.run_id)
-        self.failing = self.archive.failing_urls()
+        self.failing = self.archive.any_failing()
         if self.failing:  # (no handler on every response when no page is failing)
             self.crawler.signals.connect(self.response_received, signal=signals.response_received)
         log_run_line(logger, "crawl run %d started: %s", self.run_id, self.db_path)
@@ -111,8 +113,8 @@ class ArchivePipeline:
             return item
         if stopped_by_fault(self.crawler):
             return item  # the disk is full: storing more would only fail again
-        if isinstance(item, Document | NotModified | Withdrawal) and item.url in self.failing:
-            self.fetched.add(item.url)
+        if isinstance(item, Document | NotModified | Withdrawal):
+            self._note_fetched(item.url)
         try:
             self._store(item)
         except RefusedCopy as exc:
@@ -179,10 +181,15 @@ class ArchivePipeline:
 
     def response_received(self, response: Any, request: Any) -> None:
         """A page that failed before and answers now (a list page has no record to say so)."""
-        if response.status < 400 and self.failing:
+        if response.status < 400:
             for url in (request.url, *request.meta.get("redirect_urls", ())):
-                if url in self.failing:
-                    self.fetched.add(url)
+                self._note_fetched(url)
+
+    def _note_fetched(self, url: str) -> None:
+        """Note ``url`` fetched, to be resolved at the end, if its last attempt failed."""
+        if self.failing and url not in self.fetched and self.archive is not None:
+            if self.archive.is_failing(url):
+                self.fetched.add(url)
 
     def _keep_failure(self, url: str, kind: str, reason: str) -> None:
         """Keep the failure in the archive; one failing as in earlier runs is "known"."""

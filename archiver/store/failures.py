@@ -106,6 +106,21 @@ class Failures(ArchiveDB):
         rows = self.db.execute(f"SELECT url FROM {FAILURES} WHERE resolved_at IS NULL")
         return {url for (url,) in rows}
 
+    def any_failing(self) -> bool:
+        """Whether the last attempt at some URL failed (one look-up, through an index)."""
+        found = self.db.conn.execute(
+            f"SELECT 1 FROM {FAILURES} WHERE resolved_at IS NULL LIMIT 1"
+        ).fetchone()
+        return found is not None
+
+    def is_failing(self, url: str) -> bool:
+        """Whether the last attempt at ``url`` failed (an unresolved failure): one look-up,
+        so that a crawl asks of the pages it meets, not of every failure the archive holds."""
+        found = self.db.conn.execute(
+            f"SELECT 1 FROM {FAILURES} WHERE url = ? AND resolved_at IS NULL", [url]
+        ).fetchone()
+        return found is not None
+
     def resolve_failures(self, run_id: int, urls: Iterable[str], at: str) -> int:
         """Mark the failures of ``urls`` resolved: run ``run_id`` fetched them. A URL that
         failed in this very run stays failing. Returns how many were resolved."""

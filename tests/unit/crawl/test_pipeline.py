@@ -150,6 +150,28 @@ def test_a_failed_page_that_answers_again_is_resolved(tmp_path: Path) -> None:
     assert {(e["url"], e["kind"]) for e in resolved} == {(listing, "list"), (NEWS_URL, "news")}
 
 
+def test_a_crawl_resolves_the_failures_it_meets_among_many_of_other_sites(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "a.db"
+    with Archive.open(db, create=True) as archive:  # another site's thousand dead pages
+        run = archive.start_run([])
+        for i in range(1000):
+            url = f"https://www.other.edu.cn/news/{i}.htm"
+            archive.record_failure(run, url, "news", "HTTP 404", "2026-12-01T00:00:00Z")
+        archive.record_failure(run, NEWS_URL, "news", "HTTP 503", "2026-12-01T00:00:00Z")
+    pipeline = open_pipeline(db)
+    pipeline.process_item(make_news())  # failed before, stored now
+    page = "https://xww.bucea.edu.cn/ttxw/index.htm"  # never failed
+    pipeline.response_received(HtmlResponse(page, body=b"<html></html>"), Request(page))
+    assert pipeline.fetched == {NEWS_URL}  # what it met of the failures, nothing more
+    run_id = pipeline.run_id
+    close(pipeline)
+    with Archive.open(db) as archive:
+        assert len(archive.failing_urls()) == 1000
+        assert [e["url"] for e in archive.run_changes(run_id or 0)["resolved"]] == [NEWS_URL]
+
+
 def test_a_copy_that_is_no_page_is_a_failed_page_and_the_stored_copy_stays(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
